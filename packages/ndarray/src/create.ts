@@ -104,12 +104,16 @@ function checkValues(op: string, values: ArrayLike<number>, dtype: DType): void 
 
 /** An array of `shape` filled with `value`. */
 export function full<D extends DType = 'float32'>(shape: readonly number[], value: number, options: DTypeOptions<D> = {}): NDArray<D> {
-  const dtype = (options.dtype ?? 'float32') as D;
-  checkDType('full', dtype);
-  const s = checkShape('full', shape);
-  const data = allocate(dtype, shapeSize(s));
-  if (value !== 0) data.fill(castScalar(value, dtype));
-  return new NDArray(data, dtype, s);
+  return filled('full', shape, value, options.dtype);
+}
+
+/** `full` that names `op` in its errors. */
+function filled<D extends DType>(op: string, shape: readonly number[], value: number, dtype: D | undefined): NDArray<D> {
+  const dt = checkDType(op, dtype ?? 'float32') as D;
+  const s = checkShape(op, shape);
+  const data = allocate(dt, shapeSize(s));
+  if (!Object.is(value, 0)) data.fill(castScalar(value, dt));
+  return new NDArray(data, dt, s);
 }
 
 /**
@@ -120,27 +124,27 @@ export function full<D extends DType = 'float32'>(shape: readonly number[], valu
  * ```
  */
 export function zeros<D extends DType = 'float32'>(shape: readonly number[], options: DTypeOptions<D> = {}): NDArray<D> {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options.dtype);
 }
 
 /** An array of ones. */
 export function ones<D extends DType = 'float32'>(shape: readonly number[], options: DTypeOptions<D> = {}): NDArray<D> {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options.dtype);
 }
 
 /** Zeros with the shape (and, unless given, the dtype) of `like`. */
 export function zerosLike<D extends DType>(like: NDArray<D>, options: DTypeOptions<D> = {}): NDArray<D> {
-  return full(like.shape, 0, { dtype: options.dtype ?? like.dtype });
+  return filled('zerosLike', like.shape, 0, options.dtype ?? like.dtype);
 }
 
 /** Ones with the shape (and, unless given, the dtype) of `like`. */
 export function onesLike<D extends DType>(like: NDArray<D>, options: DTypeOptions<D> = {}): NDArray<D> {
-  return full(like.shape, 1, { dtype: options.dtype ?? like.dtype });
+  return filled('onesLike', like.shape, 1, options.dtype ?? like.dtype);
 }
 
 /** `value` everywhere, with the shape (and, unless given, the dtype) of `like`. */
 export function fullLike<D extends DType>(like: NDArray<D>, value: number, options: DTypeOptions<D> = {}): NDArray<D> {
-  return full(like.shape, value, { dtype: options.dtype ?? like.dtype });
+  return filled('fullLike', like.shape, value, options.dtype ?? like.dtype);
 }
 
 /**
@@ -171,19 +175,20 @@ export function linspace(start: number, end: number, steps: number, options: DTy
   const data = allocate(dtype, steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // PyTorch fills the second half from the end so that the last value is exactly `end`
-  const half = Math.floor(steps / 2);
+  // (one step gives `start`, as in PyTorch)
+  const half = steps === 1 ? 1 : Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) data[i] = castScalar(i < half ? start + step * i : end - step * (steps - 1 - i), dtype);
   return new NDArray(data, dtype, [steps]);
 }
 
 /** An `n × m` (default square) matrix with ones on the diagonal. */
 export function eye(n: number, m: number = n, options: DTypeOptions = {}): NDArray {
-  const out = zeros([n, m], options);
+  const out = filled('eye', [n, m], 0, options.dtype);
   for (let i = 0; i < Math.min(n, m); i++) out.data[i * m + i] = 1;
   return out;
 }
 
 /** A 0-d array holding `value`. */
 export function scalar<D extends DType = 'float32'>(value: number, options: DTypeOptions<D> = {}): NDArray<D> {
-  return full([], value, options);
+  return filled('scalar', [], value, options.dtype);
 }

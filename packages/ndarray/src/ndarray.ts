@@ -2,6 +2,9 @@ import { allocate, castScalar, checkDType, type DType, type DTypeArrayMap } from
 import { formatArray } from './format.js';
 import { checkShape, contiguousStrides, formatShape, normalizeDim, shapeSize } from './shape.js';
 import { copyStrided } from './strided.js';
+import * as ew from './ops/elementwise.js';
+import * as red from './ops/reduce.js';
+import * as sm from './ops/softmax.js';
 
 /** Nested JS arrays of numbers (or booleans), as `toArray()` returns and `array()` accepts. */
 export type NestedArray = number | boolean | NestedArray[];
@@ -44,8 +47,9 @@ export class NDArray<D extends DType = DType> {
   constructor(data: DTypeArrayMap[D], dtype: D, shape: readonly number[], strides?: readonly number[], offset = 0) {
     this.data = data;
     this.dtype = dtype;
-    this.shape = Object.freeze([...shape]);
-    this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
+    // copied, not frozen: freezing costs more than the op itself on small arrays
+    this.shape = shape.slice();
+    this.strides = strides ? strides.slice() : contiguousStrides(shape);
     this.offset = offset;
   }
 
@@ -296,17 +300,25 @@ export class NDArray<D extends DType = DType> {
    * dims can grow, and they get stride 0: do not write into an expanded array.
    */
   expand(...shape: number[] | [readonly number[]]): NDArray<D> {
-    const target = flattenShapeArgs(shape);
+    return this.expandAs('expand', flattenShapeArgs(shape));
+  }
+
+  /** Same as {@link NDArray.expand}, NumPy's name. */
+  broadcastTo(...shape: number[] | [readonly number[]]): NDArray<D> {
+    return this.expandAs('broadcastTo', flattenShapeArgs(shape));
+  }
+
+  private expandAs(op: string, target: readonly number[]): NDArray<D> {
     const lead = target.length - this.ndim;
     if (lead < 0) {
-      throw new RangeError(`expand: shape ${formatShape(target)} has fewer dims than the array's ${formatShape(this.shape)}`);
+      throw new RangeError(`${op}: shape ${formatShape(target)} has fewer dims than the array's ${formatShape(this.shape)}`);
     }
     const outShape = new Array<number>(target.length);
     const strides = new Array<number>(target.length);
     for (let i = 0; i < target.length; i++) {
       const t = target[i]!;
       if (i < lead) {
-        if (!Number.isInteger(t) || t < 0) throw new RangeError(`expand: new leading dim ${i} must be a non-negative size, got ${t}`);
+        if (!Number.isInteger(t) || t < 0) throw new RangeError(`${op}: new leading dim ${i} must be a non-negative size, got ${t}`);
         outShape[i] = t;
         strides[i] = 0;
         continue;
@@ -319,15 +331,10 @@ export class NDArray<D extends DType = DType> {
         outShape[i] = t;
         strides[i] = 0;
       } else {
-        throw new RangeError(`expand: cannot expand shape ${formatShape(this.shape)} to ${formatShape(target)} (dim ${i}: ${s} to ${t})`);
+        throw new RangeError(`${op}: cannot expand shape ${formatShape(this.shape)} to ${formatShape(target)} (dim ${i}: ${s} to ${t})`);
       }
     }
     return new NDArray(this.data, this.dtype, outShape, strides, this.offset);
-  }
-
-  /** Same as {@link NDArray.expand}, NumPy's name. */
-  broadcastTo(...shape: number[] | [readonly number[]]): NDArray<D> {
-    return this.expand(...shape);
   }
 
   /** Merges dims `startDim..endDim` (inclusive) into one; a view when the strides allow it. */
@@ -338,6 +345,191 @@ export class NDArray<D extends DType = DType> {
     if (s > e) throw new RangeError(`flatten: startDim ${startDim} comes after endDim ${endDim}`);
     const shape = [...this.shape.slice(0, s), shapeSize(this.shape.slice(s, e + 1)), ...this.shape.slice(e + 1)];
     return this.reshape(shape);
+  }
+  // ---------------------------------------------------------------- element-wise (new arrays)
+
+  /** `this + other`, broadcasting (see {@link add}). */
+  add(other: NDArray | number): NDArray {
+    return ew.add(this, other);
+  }
+  /** `this − other`, broadcasting. */
+  sub(other: NDArray | number): NDArray {
+    return ew.sub(this, other);
+  }
+  /** `this · other`, broadcasting. */
+  mul(other: NDArray | number): NDArray {
+    return ew.mul(this, other);
+  }
+  /** `this / other` (true division), broadcasting. */
+  div(other: NDArray | number): NDArray {
+    return ew.div(this, other);
+  }
+  /** `this ** exponent`, broadcasting. */
+  pow(exponent: NDArray | number): NDArray {
+    return ew.pow(this, exponent);
+  }
+  /** Element-wise maximum with `other`. */
+  maximum(other: NDArray | number): NDArray {
+    return ew.maximum(this, other);
+  }
+  /** Element-wise minimum with `other`. */
+  minimum(other: NDArray | number): NDArray {
+    return ew.minimum(this, other);
+  }
+  /** `this == other` as a bool array. */
+  eq(other: NDArray | number): NDArray<'bool'> {
+    return ew.eq(this, other);
+  }
+  /** `this != other` as a bool array. */
+  ne(other: NDArray | number): NDArray<'bool'> {
+    return ew.ne(this, other);
+  }
+  /** `this < other` as a bool array. */
+  lt(other: NDArray | number): NDArray<'bool'> {
+    return ew.lt(this, other);
+  }
+  /** `this <= other` as a bool array. */
+  le(other: NDArray | number): NDArray<'bool'> {
+    return ew.le(this, other);
+  }
+  /** `this > other` as a bool array. */
+  gt(other: NDArray | number): NDArray<'bool'> {
+    return ew.gt(this, other);
+  }
+  /** `this >= other` as a bool array. */
+  ge(other: NDArray | number): NDArray<'bool'> {
+    return ew.ge(this, other);
+  }
+  /** `−this`. */
+  neg(): NDArray {
+    return ew.neg(this);
+  }
+  /** `|this|`. */
+  abs(): NDArray {
+    return ew.abs(this);
+  }
+  /** `e^this`. */
+  exp(): NDArray {
+    return ew.exp(this);
+  }
+  /** Natural logarithm. */
+  log(): NDArray {
+    return ew.log(this);
+  }
+  /** Square root. */
+  sqrt(): NDArray {
+    return ew.sqrt(this);
+  }
+  /** Hyperbolic tangent. */
+  tanh(): NDArray {
+    return ew.tanh(this);
+  }
+  /** The logistic function. */
+  sigmoid(): NDArray {
+    return ew.sigmoid(this);
+  }
+  /** `max(this, 0)`. */
+  relu(): NDArray {
+    return ew.relu(this);
+  }
+  /** Limits every element to `[min, max]`. */
+  clamp(min?: number | null, max?: number | null): NDArray {
+    return ew.clamp(this, min, max);
+  }
+
+  // ---------------------------------------------------------------- in place (PyTorch's trailing _)
+
+  /** `this += other` in place (other broadcasts to this shape); returns this array. */
+  add_(other: NDArray | number): this {
+    ew.add(this, other, this);
+    return this;
+  }
+  /** `this −= other` in place; returns this array. */
+  sub_(other: NDArray | number): this {
+    ew.sub(this, other, this);
+    return this;
+  }
+  /** `this ·= other` in place; returns this array. */
+  mul_(other: NDArray | number): this {
+    ew.mul(this, other, this);
+    return this;
+  }
+  /** `this /= other` in place (float arrays); returns this array. */
+  div_(other: NDArray | number): this {
+    ew.div(this, other, this);
+    return this;
+  }
+  /** Clamps in place; returns this array. */
+  clamp_(min?: number | null, max?: number | null): this {
+    ew.clamp(this, min, max, this);
+    return this;
+  }
+  /** Writes `value` everywhere; returns this array. */
+  fill_(value: number): this {
+    return ew.fill_(this, value);
+  }
+  /** Writes zeros everywhere; returns this array. */
+  zero_(): this {
+    return ew.fill_(this, 0);
+  }
+  /** Copies `src` (broadcast, cast) into this array; returns this array. */
+  copy_(src: NDArray | number): this {
+    return ew.copy_(this, src);
+  }
+
+  // ---------------------------------------------------------------- reductions
+
+  /** Sum over `dims` (all when omitted). */
+  sum(dims?: red.Dims, options?: red.ReduceOptions): NDArray {
+    return red.sum(this, dims, options);
+  }
+  /** Mean over `dims` (all when omitted). */
+  mean(dims?: red.Dims, options?: red.ReduceOptions): NDArray {
+    return red.mean(this, dims, options);
+  }
+  /** Maximum over `dims` (all when omitted). */
+  amax(dims?: red.Dims, options?: red.ReduceOptions): NDArray {
+    return red.amax(this, dims, options);
+  }
+  /** Minimum over `dims` (all when omitted). */
+  amin(dims?: red.Dims, options?: red.ReduceOptions): NDArray {
+    return red.amin(this, dims, options);
+  }
+  /** Maximum along `dim` with its indices. */
+  max(dim: number, options?: red.ReduceOptions): red.ValuesIndices {
+    return red.max(this, dim, options);
+  }
+  /** Minimum along `dim` with its indices. */
+  min(dim: number, options?: red.ReduceOptions): red.ValuesIndices {
+    return red.min(this, dim, options);
+  }
+  /** Index of the maximum along `dim` (over all elements when omitted). */
+  argmax(dim?: number | null, options?: red.ReduceOptions): NDArray<'int32'> {
+    return red.argmax(this, dim, options);
+  }
+  /** Index of the minimum along `dim` (over all elements when omitted). */
+  argmin(dim?: number | null, options?: red.ReduceOptions): NDArray<'int32'> {
+    return red.argmin(this, dim, options);
+  }
+  /** Variance over `dims` (unbiased by default). */
+  var(dims?: red.Dims, options?: red.VarianceOptions): NDArray {
+    return red.variance(this, dims, options);
+  }
+  /** Standard deviation over `dims` (unbiased by default). */
+  std(dims?: red.Dims, options?: red.VarianceOptions): NDArray {
+    return red.std(this, dims, options);
+  }
+  /** Stable `log Σ exp` over `dims`. */
+  logsumexp(dims?: red.Dims, options?: red.ReduceOptions): NDArray {
+    return red.logsumexp(this, dims, options);
+  }
+  /** Softmax along `dim`. */
+  softmax(dim: number): NDArray {
+    return sm.softmax(this, dim);
+  }
+  /** Log-softmax along `dim`. */
+  logSoftmax(dim: number): NDArray {
+    return sm.logSoftmax(this, dim);
   }
 }
 

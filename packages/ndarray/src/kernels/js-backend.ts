@@ -1,5 +1,7 @@
 import type { Backend } from '../backend.js';
+import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv2d.js';
 import { gemm } from './gemm.js';
+import { avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward } from './pool2d.js';
 
 /**
  * The pure-TypeScript backend: the default everywhere, and the reference the WebAssembly backend
@@ -8,17 +10,11 @@ import { gemm } from './gemm.js';
 export const jsBackend: Backend = {
   name: 'js',
   gemm,
-  conv2dForward: notYet('conv2dForward'),
-  conv2dBackwardInput: notYet('conv2dBackwardInput'),
-  conv2dBackwardWeight: notYet('conv2dBackwardWeight'),
-  maxPool2dForward: notYet('maxPool2dForward'),
-  maxPool2dBackward: notYet('maxPool2dBackward'),
-  avgPool2dForward: notYet('avgPool2dForward'),
-  avgPool2dBackward: notYet('avgPool2dBackward'),
+  conv2dForward,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
+  maxPool2dForward,
+  maxPool2dBackward,
+  avgPool2dForward,
+  avgPool2dBackward,
 };
-
-function notYet(name: string): () => never {
-  return () => {
-    throw new Error(`${name}: kernel not written yet`);
-  };
-}

@@ -1,0 +1,240 @@
+/**
+ * The pure-TypeScript 2-D convolution kernels (forward and both backward passes), as im2col + GEMM.
+ *
+ * For one batch item and one group, im2col unrolls every receptive field into a column of a
+ * `[K, P]` matrix, `K = (inChannels / groups)·kernelHeight·kernelWidth` and
+ * `P = outHeight·outWidth`; the convolution is then one matrix product with the group's
+ * `[outChannels / groups, K]` weight block, which GEMM does at near-peak speed. The backward
+ * passes are the two other products of the same matrices:
+ *
+ * - input gradient: `cols = W_gᵀ · dY_g`, then col2im adds every column back onto the input
+ *   positions it was read from (the adjoint of im2col);
+ * - weight gradient: `dW_g = Σ_n dY_g · cols_gᵀ`, accumulated over the batch with `beta = 1`.
+ *
+ * A 1×1 kernel with stride 1 and no padding reads the input exactly as im2col would lay it out,
+ * so that case skips the unrolling and hands the input (or gradient) to GEMM directly.
+ *
+ * Every kernel receives dense row-major storage with offset 0 and overwrites its output fully.
+ */
+import type { Conv2dGeometry, FloatArray } from '../backend.js';
+import { gemm } from './gemm.js';
+
+// Reusable im2col buffers, one per float kind so that GEMM always sees a single storage kind.
+// They only grow: a network calls the same few geometries over and over, and reallocating a
+// multi-megabyte buffer per call would dominate small convolutions.
+let scratch32 = new Float32Array(0);
+let scratch64 = new Float64Array(0);
+
+/** A scratch buffer of the same kind as `like` with at least `n` elements (contents undefined). */
+function scratch(like: FloatArray, n: number): FloatArray {
+  if (like instanceof Float32Array) {
+    if (scratch32.length < n) scratch32 = new Float32Array(n);
+    return scratch32;
+  }
+  if (scratch64.length < n) scratch64 = new Float64Array(n);
+  return scratch64;
+}
+
+/** 1×1, stride 1, no padding, output the size of the input: the input already is the im2col matrix. */
+function isPointwise(g: Conv2dGeometry): boolean {
+  return (
+    g.kernelHeight === 1 &&
+    g.kernelWidth === 1 &&
+    g.strideH === 1 &&
+    g.strideW === 1 &&
+    g.padTop === 0 &&
+    g.padLeft === 0 &&
+    g.outHeight === g.inHeight &&
+    g.outWidth === g.inWidth
+  );
+}
+
+/**
+ * The range `[lo, hi)` of output positions `o` whose input position `o·stride + base` lies in
+ * `[0, size)`: computed once per kernel tap so that the inner loops need no bounds checks.
+ */
+function validRange(base: number, stride: number, size: number, outSize: number): [number, number] {
+  const lo = base >= 0 ? 0 : Math.min(outSize, Math.ceil(-base / stride));
+  const last = size - 1 - base; // o·stride ≤ last
+  const hi = last < 0 ? 0 : Math.min(outSize, Math.floor(last / stride) + 1);
+  return [lo, Math.max(lo, hi)];
+}
+
+/**
+ * Unrolls the receptive fields of `channels` consecutive input channels starting at `inOffset`
+ * (one batch item, one group) into `col` (`[channels·kh·kw, outH·outW]`, row-major); positions in
+ * the padding read as 0.
+ */
+function im2col(g: Conv2dGeometry, input: FloatArray, inOffset: number, channels: number, col: FloatArray): void {
+  const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW, kernelHeight: KH, kernelWidth: KW } = g;
+  const { strideH: SH, strideW: SW, dilationH: DH, dilationW: DW, padTop, padLeft } = g;
+  const plane = H * W;
+  let row = 0;
+  for (let c = 0; c < channels; c++) {
+    const cBase = inOffset + c * plane;
+    for (let i = 0; i < KH; i++) {
+      const yBase = i * DH - padTop;
+      const [oy0, oy1] = validRange(yBase, SH, H, OH);
+      for (let j = 0; j < KW; j++, row++) {
+        const xBase = j * DW - padLeft;
+        const [ox0, ox1] = validRange(xBase, SW, W, OW);
+        let dst = row * OH * OW;
+        // rows of the output that read the top/bottom padding are all zero
+        if (oy0 > 0) col.fill(0, dst, dst + oy0 * OW);
+        dst += oy0 * OW;
+        for (let oy = oy0; oy < oy1; oy++) {
+          const src = cBase + (oy * SH + yBase) * W + xBase;
+          for (let ox = 0; ox < ox0; ox++) col[dst++] = 0;
+          if (SW === 1) {
+            for (let ox = ox0; ox < ox1; ox++) col[dst++] = input[src + ox]!;
+          } else {
+            for (let ox = ox0; ox < ox1; ox++) col[dst++] = input[src + ox * SW]!;
+          }
+          for (let ox = ox1; ox < OW; ox++) col[dst++] = 0;
+        }
+        if (oy1 < OH) col.fill(0, dst, dst + (OH - oy1) * OW);
+      }
+    }
+  }
+}
+
+/**
+ * The adjoint of {@link im2col}: adds every entry of `col` onto the input position it was read
+ * from (entries that came from the padding are dropped), for `channels` channels starting at
+ * `gradOffset`. It accumulates, so the caller zeroes `grad` first.
+ */
+function col2im(g: Conv2dGeometry, col: FloatArray, channels: number, grad: FloatArray, gradOffset: number): void {
+  const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW, kernelHeight: KH, kernelWidth: KW } = g;
+  const { strideH: SH, strideW: SW, dilationH: DH, dilationW: DW, padTop, padLeft } = g;
+  const plane = H * W;
+  let row = 0;
+  for (let c = 0; c < channels; c++) {
+    const cBase = gradOffset + c * plane;
+    for (let i = 0; i < KH; i++) {
+      const yBase = i * DH - padTop;
+      const [oy0, oy1] = validRange(yBase, SH, H, OH);
+      for (let j = 0; j < KW; j++, row++) {
+        const xBase = j * DW - padLeft;
+        const [ox0, ox1] = validRange(xBase, SW, W, OW);
+        const rowBase = row * OH * OW;
+        for (let oy = oy0; oy < oy1; oy++) {
+          const dst = cBase + (oy * SH + yBase) * W + xBase;
+          const src = rowBase + oy * OW;
+          for (let ox = ox0; ox < ox1; ox++) grad[dst + ox * SW]! += col[src + ox]!;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Convolution forward: `out[n, o, y, x] = bias[o] + Σ_{c, i, j} weight[o, c, i, j] ·
+ * input[n, g·C/G + c, y·sH − padTop + i·dH, x·sW − padLeft + j·dW]` (zero outside the input),
+ * `g` the group of output channel `o`. Shapes as in {@link Conv2dGeometry}.
+ */
+export function conv2dForward(g: Conv2dGeometry, input: FloatArray, weight: FloatArray, bias: FloatArray | null, out: FloatArray): void {
+  const { batch, inChannels, outChannels, groups } = g;
+  const cg = inChannels / groups;
+  const og = outChannels / groups;
+  const K = cg * g.kernelHeight * g.kernelWidth;
+  const P = g.outHeight * g.outWidth;
+  const inPlane = g.inHeight * g.inWidth;
+  if (batch * outChannels * P === 0) return;
+  // the bias is written first and GEMM adds onto it (beta = 1): no separate pass over the output
+  const beta = bias ? 1 : 0;
+  if (bias) {
+    for (let n = 0; n < batch; n++) {
+      for (let o = 0; o < outChannels; o++) {
+        const start = (n * outChannels + o) * P;
+        out.fill(bias[o]!, start, start + P);
+      }
+    }
+  } else if (K === 0) {
+    out.fill(0);
+  }
+  if (K === 0) return;
+  const pointwise = isPointwise(g);
+  const col = pointwise ? null : scratch(input, K * P);
+  for (let n = 0; n < batch; n++) {
+    for (let grp = 0; grp < groups; grp++) {
+      const inOffset = (n * inChannels + grp * cg) * inPlane;
+      const outOffset = (n * outChannels + grp * og) * P;
+      if (col) {
+        im2col(g, input, inOffset, cg, col);
+        gemm(false, false, og, P, K, 1, weight, grp * og * K, K, col, 0, P, beta, out, outOffset, P);
+      } else {
+        gemm(false, false, og, P, K, 1, weight, grp * og * K, K, input, inOffset, P, beta, out, outOffset, P);
+      }
+    }
+  }
+}
+
+/**
+ * Convolution backward w.r.t. the input: the adjoint of {@link conv2dForward} in its input,
+ * `gradInput[n, c, y, x] = Σ` of `weight[o, c', i, j] · gradOut[n, o, oy, ox]` over every output
+ * position whose receptive field read `(y, x)` through tap `(i, j)`.
+ */
+export function conv2dBackwardInput(g: Conv2dGeometry, gradOut: FloatArray, weight: FloatArray, gradInput: FloatArray): void {
+  const { batch, inChannels, outChannels, groups } = g;
+  const cg = inChannels / groups;
+  const og = outChannels / groups;
+  const K = cg * g.kernelHeight * g.kernelWidth;
+  const P = g.outHeight * g.outWidth;
+  const inPlane = g.inHeight * g.inWidth;
+  if (isPointwise(g) && og > 0 && P > 0) {
+    // the column matrix is the input gradient itself: GEMM overwrites it (beta = 0)
+    for (let n = 0; n < batch; n++) {
+      for (let grp = 0; grp < groups; grp++) {
+        const inOffset = (n * inChannels + grp * cg) * inPlane;
+        const outOffset = (n * outChannels + grp * og) * P;
+        gemm(true, false, K, P, og, 1, weight, grp * og * K, K, gradOut, outOffset, P, 0, gradInput, inOffset, P);
+      }
+    }
+    return;
+  }
+  gradInput.fill(0);
+  if (og === 0 || P === 0 || K === 0) return;
+  const col = scratch(gradInput, K * P);
+  for (let n = 0; n < batch; n++) {
+    for (let grp = 0; grp < groups; grp++) {
+      const inOffset = (n * inChannels + grp * cg) * inPlane;
+      const outOffset = (n * outChannels + grp * og) * P;
+      gemm(true, false, K, P, og, 1, weight, grp * og * K, K, gradOut, outOffset, P, 0, col, 0, P);
+      col2im(g, col, cg, gradInput, inOffset);
+    }
+  }
+}
+
+/**
+ * Convolution backward w.r.t. the weight: `gradWeight[o, c, i, j] = Σ_{n, y, x} gradOut[n, o, y, x] ·
+ * input[n, g·C/G + c, y·sH − padTop + i·dH, x·sW − padLeft + j·dW]`, summed over the batch.
+ */
+export function conv2dBackwardWeight(g: Conv2dGeometry, input: FloatArray, gradOut: FloatArray, gradWeight: FloatArray): void {
+  const { batch, inChannels, outChannels, groups } = g;
+  const cg = inChannels / groups;
+  const og = outChannels / groups;
+  const K = cg * g.kernelHeight * g.kernelWidth;
+  const P = g.outHeight * g.outWidth;
+  const inPlane = g.inHeight * g.inWidth;
+  if (batch === 0 || P === 0 || og === 0 || K === 0) {
+    // an empty sum: GEMM with k = 0 is not asked to zero its output
+    gradWeight.fill(0);
+    return;
+  }
+  const pointwise = isPointwise(g);
+  const col = pointwise ? null : scratch(input, K * P);
+  for (let n = 0; n < batch; n++) {
+    // the first batch item overwrites the gradient, the others add onto it
+    const beta = n === 0 ? 0 : 1;
+    for (let grp = 0; grp < groups; grp++) {
+      const inOffset = (n * inChannels + grp * cg) * inPlane;
+      const outOffset = (n * outChannels + grp * og) * P;
+      if (col) {
+        im2col(g, input, inOffset, cg, col);
+        gemm(false, true, og, K, P, 1, gradOut, outOffset, P, col, 0, P, beta, gradWeight, grp * og * K, K);
+      } else {
+        gemm(false, true, og, K, P, 1, gradOut, outOffset, P, input, inOffset, P, beta, gradWeight, grp * og * K, K);
+      }
+    }
+  }
+}

@@ -1,0 +1,315 @@
+/**
+ * Element-wise ops: unary maths, binary arithmetic with NumPy/PyTorch broadcasting, comparisons,
+ * `where` and `clamp`. Every binary op accepts a plain number for either operand, and an `out`
+ * array for the in-place variants (`NDArray.add_` and friends).
+ */
+import { allocate, castScalar, isFloatDType, promoteTypes, type DType } from '../dtype.js';
+import { NDArray } from '../ndarray.js';
+import { broadcastShapes, broadcastStrides, formatShape, shapeSize, shapesEqual } from '../shape.js';
+import { forEachRow } from '../strided.js';
+
+/** An array or a plain number (a scalar that broadcasts everywhere). */
+export type Operand = NDArray | number;
+
+/** The dtype a JS number takes next to an array of `dtype` (PyTorch's "weak" scalar rule). */
+function scalarResultType(dtype: DType, value: number): DType {
+  if (isFloatDType(dtype)) return dtype;
+  if (!Number.isInteger(value)) return 'float32';
+  return dtype === 'bool' ? 'int32' : dtype;
+}
+
+/** The result dtype of a binary op between two operands. */
+export function resultType(a: Operand, b: Operand): DType {
+  if (typeof a === 'number' && typeof b === 'number') return 'float32';
+  if (typeof a === 'number') return scalarResultType((b as NDArray).dtype, a);
+  if (typeof b === 'number') return scalarResultType(a.dtype, b);
+  return promoteTypes(a.dtype, b.dtype);
+}
+
+/**
+ * A number as a 0-d float64 array. When the op computes in float32, the number is first rounded to
+ * float32 as PyTorch converts a scalar to the op's dtype (so `array([0.1]).eq(0.1)` is true).
+ */
+function asArray(x: Operand, compute: DType): NDArray {
+  if (typeof x !== 'number') return x;
+  return new NDArray(Float64Array.of(compute === 'float32' ? Math.fround(x) : x), 'float64', []);
+}
+
+/** bool < integers < floats: PyTorch's `canCast` lets a result be written into any dtype of its kind or a higher one. */
+function kind(dtype: DType): number {
+  return dtype === 'bool' ? 0 : isFloatDType(dtype) ? 2 : 1;
+}
+
+function checkOut(op: string, out: NDArray, shape: readonly number[], dtype: DType): void {
+  if (!shapesEqual(out.shape, shape)) {
+    throw new RangeError(`${op}: the result has shape ${formatShape(shape)} but the output array has shape ${formatShape(out.shape)}`);
+  }
+  if (kind(dtype) > kind(out.dtype)) {
+    throw new TypeError(`${op}: the result type ${dtype} cannot be written in place into an array of dtype ${out.dtype}`);
+  }
+}
+
+/**
+ * Applies `fn` to every pair of broadcast elements of `a` and `b`. The result has dtype `dtype`,
+ * or is written into `out` (which must have the broadcast shape).
+ */
+export function mapBinary(
+  op: string,
+  a: Operand,
+  b: Operand,
+  fn: (x: number, y: number) => number,
+  dtype: DType,
+  out?: NDArray,
+): NDArray {
+  // the dtype the op computes in: comparisons compare in the operands' common dtype
+  const compute = dtype === 'bool' ? resultType(a, b) : dtype;
+  const A = asArray(a, compute);
+  const B = asArray(b, compute);
+  const shape = broadcastShapes(op, A.shape, B.shape);
+  if (out) checkOut(op, out, shape, dtype);
+  const result = out ?? new NDArray(allocate(dtype, shapeSize(shape)), dtype, shape);
+  const r = result.data;
+  const cast = result.dtype === 'bool' || result.dtype === 'int32' || result.dtype === 'uint8';
+  const ad = A.data;
+  const bd = B.data;
+  if (!out && typeof b === 'number' && A.isContiguous()) {
+    // array ∘ scalar, the commonest broadcast: one tight loop
+    const n = r.length;
+    const ao = A.offset;
+    const bv = bd[0]!; // b as the op sees it (rounded to float32 when it computes in float32)
+    if (cast) for (let i = 0; i < n; i++) r[i] = castScalar(fn(ad[ao + i]!, bv), result.dtype);
+    else for (let i = 0; i < n; i++) r[i] = fn(ad[ao + i]!, bv);
+    return result;
+  }
+  if (!out && A.isContiguous() && B.isContiguous() && shapesEqual(A.shape, B.shape)) {
+    const n = r.length;
+    const ao = A.offset;
+    const bo = B.offset;
+    if (cast) for (let i = 0; i < n; i++) r[i] = castScalar(fn(ad[ao + i]!, bd[bo + i]!), result.dtype);
+    else for (let i = 0; i < n; i++) r[i] = fn(ad[ao + i]!, bd[bo + i]!);
+    return result;
+  }
+  const sa = broadcastStrides(A.shape, A.strides, shape);
+  const sb = broadcastStrides(B.shape, B.strides, shape);
+  const so = result.strides;
+  const la = sa[shape.length - 1] ?? 0;
+  const lb = sb[shape.length - 1] ?? 0;
+  const lo = so[shape.length - 1] ?? 0;
+  const rdtype = result.dtype;
+  forEachRow(shape, [sa, sb, so], [A.offset, B.offset, result.offset], (offs, n) => {
+    let ia = offs[0]!;
+    let ib = offs[1]!;
+    let io = offs[2]!;
+    for (let i = 0; i < n; i++, ia += la, ib += lb, io += lo) {
+      const v = fn(ad[ia]!, bd[ib]!);
+      r[io] = cast ? castScalar(v, rdtype) : v;
+    }
+  });
+  return result;
+}
+
+/** Applies `fn` to every element of `a`, giving dtype `dtype` (or writing into `out`, same shape). */
+export function mapUnary(op: string, a: NDArray, fn: (x: number) => number, dtype: DType, out?: NDArray): NDArray {
+  if (out) checkOut(op, out, a.shape, dtype);
+  const result = out ?? new NDArray(allocate(dtype, a.size), dtype, a.shape);
+  const r = result.data;
+  const ad = a.data;
+  const cast = result.dtype === 'bool' || result.dtype === 'int32' || result.dtype === 'uint8';
+  const rdtype = result.dtype;
+  if (!out && a.isContiguous()) {
+    const ao = a.offset;
+    const n = r.length;
+    if (cast) for (let i = 0; i < n; i++) r[i] = castScalar(fn(ad[ao + i]!), rdtype);
+    else for (let i = 0; i < n; i++) r[i] = fn(ad[ao + i]!);
+    return result;
+  }
+  const nd = a.ndim;
+  const la = a.strides[nd - 1] ?? 0;
+  const lo = result.strides[nd - 1] ?? 0;
+  forEachRow(a.shape, [a.strides, result.strides], [a.offset, result.offset], (offs, n) => {
+    let ia = offs[0]!;
+    let io = offs[1]!;
+    for (let i = 0; i < n; i++, ia += la, io += lo) {
+      const v = fn(ad[ia]!);
+      r[io] = cast ? castScalar(v, rdtype) : v;
+    }
+  });
+  return result;
+}
+
+/** The float dtype a float-only unary op returns for `dtype` (integers promote to float32). */
+function floatResult(dtype: DType): DType {
+  return isFloatDType(dtype) ? dtype : 'float32';
+}
+
+function arithmetic(op: string, fn: (x: number, y: number) => number) {
+  return (a: Operand, b: Operand, out?: NDArray): NDArray => mapBinary(op, a, b, fn, resultType(a, b), out);
+}
+
+/**
+ * `a + b` element-wise, with broadcasting; either operand may be a number.
+ * @example
+ * ```ts
+ * add(array([[1, 2], [3, 4]]), array([10, 20])).toArray(); // [[11, 22], [13, 24]]
+ * ```
+ */
+export const add = arithmetic('add', (x, y) => x + y);
+/** `a − b` element-wise, with broadcasting. */
+export const sub = arithmetic('sub', (x, y) => x - y);
+/** `a · b` element-wise, with broadcasting. */
+export const mul = arithmetic('mul', (x, y) => x * y);
+/** `max(a, b)` element-wise (NaN propagates). */
+export const maximum = arithmetic('maximum', (x, y) => (x !== x || y !== y ? NaN : x > y ? x : y));
+/** `min(a, b)` element-wise (NaN propagates). */
+export const minimum = arithmetic('minimum', (x, y) => (x !== x || y !== y ? NaN : x < y ? x : y));
+
+/** True division `a / b`: integer operands give float32, as in PyTorch. */
+export function div(a: Operand, b: Operand, out?: NDArray): NDArray {
+  const t = resultType(a, b);
+  return mapBinary('div', a, b, (x, y) => x / y, isFloatDType(t) ? t : 'float32', out);
+}
+
+/** `a ** b` element-wise; integer operands with a negative integer exponent are rejected like PyTorch. */
+export function pow(a: Operand, b: Operand, out?: NDArray): NDArray {
+  const t = resultType(a, b);
+  if (!isFloatDType(t) && typeof b === 'number' && b < 0) {
+    throw new RangeError(`pow: integers to negative integer powers are not allowed (exponent ${b})`);
+  }
+  return mapBinary('pow', a, b, (x, y) => x ** y, t, out);
+}
+
+function comparison(op: string, fn: (x: number, y: number) => boolean) {
+  return (a: Operand, b: Operand): NDArray<'bool'> =>
+    mapBinary(op, a, b, (x, y) => (fn(x, y) ? 1 : 0), 'bool') as NDArray<'bool'>;
+}
+
+/** `a == b` element-wise, giving a bool array. */
+export const eq = comparison('eq', (x, y) => x === y);
+/** `a != b` element-wise, giving a bool array. */
+export const ne = comparison('ne', (x, y) => x !== y);
+/** `a < b` element-wise, giving a bool array. */
+export const lt = comparison('lt', (x, y) => x < y);
+/** `a <= b` element-wise, giving a bool array. */
+export const le = comparison('le', (x, y) => x <= y);
+/** `a > b` element-wise, giving a bool array. */
+export const gt = comparison('gt', (x, y) => x > y);
+/** `a >= b` element-wise, giving a bool array. */
+export const ge = comparison('ge', (x, y) => x >= y);
+
+function floatUnary(op: string, fn: (x: number) => number) {
+  return (a: NDArray, out?: NDArray): NDArray => mapUnary(op, a, fn, floatResult(a.dtype), out);
+}
+function sameUnary(op: string, fn: (x: number) => number) {
+  return (a: NDArray, out?: NDArray): NDArray => mapUnary(op, a, fn, a.dtype === 'bool' ? 'int32' : a.dtype, out);
+}
+
+/** `−a`. */
+export const neg = sameUnary('neg', (x) => -x);
+/** `|a|`. */
+export const abs = sameUnary('abs', (x) => Math.abs(x));
+/** The sign of each element: −1, 0 or 1 (NaN stays NaN). */
+export const sign = sameUnary('sign', (x) => Math.sign(x));
+/** `a²`. */
+export const square = sameUnary('square', (x) => x * x);
+/** `eˣ`. */
+export const exp = floatUnary('exp', Math.exp);
+/** `eˣ − 1`, accurate near 0. */
+export const expm1 = floatUnary('expm1', Math.expm1);
+/** Natural logarithm (−inf at 0, NaN below). */
+export const log = floatUnary('log', Math.log);
+/** `log(1 + x)`, accurate near 0. */
+export const log1p = floatUnary('log1p', Math.log1p);
+/** Square root. */
+export const sqrt = floatUnary('sqrt', Math.sqrt);
+/** `1 / √x`. */
+export const rsqrt = floatUnary('rsqrt', (x) => 1 / Math.sqrt(x));
+/** `1 / x`. */
+export const reciprocal = floatUnary('reciprocal', (x) => 1 / x);
+/** Sine. */
+export const sin = floatUnary('sin', Math.sin);
+/** Cosine. */
+export const cos = floatUnary('cos', Math.cos);
+/** Hyperbolic tangent. */
+export const tanh = floatUnary('tanh', Math.tanh);
+/** Round down. */
+export const floor = sameUnary('floor', Math.floor);
+/** Round up. */
+export const ceil = sameUnary('ceil', Math.ceil);
+/** Round half to even, as PyTorch and NumPy do. */
+export const round = sameUnary('round', (x) => {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+});
+/**
+ * The logistic function `1 / (1 + e⁻ˣ)`, computed without overflow for large |x|.
+ * @example
+ * ```ts
+ * sigmoid(array([0])).item(); // 0.5
+ * ```
+ */
+export const sigmoid = floatUnary('sigmoid', (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))));
+/** `max(x, 0)` (keeps the dtype; NaN stays NaN). */
+export const relu = sameUnary('relu', (x) => (x > 0 ? x : x !== x ? x : 0));
+
+/**
+ * Picks `a` where `condition` is true and `b` elsewhere, broadcasting all three.
+ * @example
+ * ```ts
+ * where(array([true, false]), array([1, 2]), 0).toArray(); // [1, 0]
+ * ```
+ */
+export function where(condition: NDArray, a: Operand, b: Operand): NDArray {
+  if (condition.dtype !== 'bool') throw new TypeError(`where: condition must be a bool array, got ${condition.dtype}`);
+  const dtype = resultType(a, b);
+  const A = asArray(a, dtype);
+  const B = asArray(b, dtype);
+  const shape = broadcastShapes('where', broadcastShapes('where', condition.shape, A.shape), B.shape);
+  const result = new NDArray(allocate(dtype, shapeSize(shape)), dtype, shape);
+  const c = condition.broadcastTo(shape).denseData();
+  const av = A.broadcastTo(shape).denseData();
+  const bv = B.broadcastTo(shape).denseData();
+  const r = result.data;
+  for (let i = 0; i < r.length; i++) r[i] = castScalar(c[i] ? av[i]! : bv[i]!, dtype);
+  return result;
+}
+
+/**
+ * Limits every element to `[min, max]` (either bound may be omitted with `null`/`undefined`,
+ * not both). NaN stays NaN.
+ */
+export function clamp(a: NDArray, min?: number | null, max?: number | null, out?: NDArray): NDArray {
+  const lo = min ?? -Infinity;
+  const hi = max ?? Infinity;
+  if ((min === null || min === undefined) && (max === null || max === undefined)) {
+    throw new TypeError('clamp: at least one of min and max must be given');
+  }
+  const dtype = [lo, hi].every((v) => !Number.isFinite(v) || Number.isInteger(v)) ? (a.dtype === 'bool' ? 'int32' : a.dtype) : floatResult(a.dtype);
+  // min(max(x, lo), hi): with lo > hi every element becomes hi, as in PyTorch
+  return mapUnary('clamp', a, (x) => { const y = x < lo ? lo : x; return y > hi ? hi : y; }, dtype, out);
+}
+
+/** Writes `value` into every element of `a` in place; returns `a`. */
+export function fill_<A extends NDArray>(a: A, value: number): A {
+  const v = castScalar(value, a.dtype);
+  if (a.isContiguous()) {
+    a.data.fill(v, a.offset, a.offset + a.size);
+    return a;
+  }
+  const last = a.strides[a.ndim - 1] ?? 0;
+  const d = a.data;
+  forEachRow(a.shape, [a.strides], [a.offset], (offs, n) => {
+    for (let i = 0, o = offs[0]!; i < n; i++, o += last) d[o] = v;
+  });
+  return a;
+}
+
+/** Copies `src` (broadcast to `dst`'s shape, cast to its dtype) into `dst` in place; returns `dst`. */
+export function copy_<A extends NDArray>(dst: A, src: Operand): A {
+  const S = asArray(src, dst.dtype);
+  const shape = broadcastShapes('copy_', dst.shape, S.shape);
+  if (!shapesEqual(shape, dst.shape)) {
+    throw new RangeError(`copy_: source of shape ${formatShape(S.shape)} does not broadcast to the destination's ${formatShape(dst.shape)}`);
+  }
+  mapBinary('copy_', dst, S, (_x, y) => y, dst.dtype, dst);
+  return dst;
+}
