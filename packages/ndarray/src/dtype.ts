@@ -28,7 +28,7 @@ const RANK: Record<DType, number> = { bool: 0, uint8: 1, int32: 2, float32: 3, f
 
 /** True when `x` names a dtype. */
 export function isDType(x: unknown): x is DType {
-  return typeof x === 'string' && x in RANK;
+  return typeof x === 'string' && Object.hasOwn(RANK, x); // not `in`: 'toString' is no dtype
 }
 
 /** True for `float32` and `float64`. */

@@ -270,12 +270,12 @@ function gemv(
       const r1 = r0 + strideP;
       const r2 = r1 + strideP;
       const r3 = r2 + strideP;
-      for (let j = 0; j < len; j++) acc[j] += x0 * mat[r0 + j]! + x1 * mat[r1 + j]! + x2 * mat[r2 + j]! + x3 * mat[r3 + j]!;
+      for (let j = 0; j < len; j++) acc[j] = acc[j]! + x0 * mat[r0 + j]! + x1 * mat[r1 + j]! + x2 * mat[r2 + j]! + x3 * mat[r3 + j]!;
     }
     for (; p < k; p++) {
       const xp = x[xOff + p * incX]!;
       const r = mOff + p * strideP;
-      for (let j = 0; j < len; j++) acc[j] += xp * mat[r + j]!;
+      for (let j = 0; j < len; j++) acc[j] = acc[j]! + xp * mat[r + j]!;
     }
     for (let j = 0; j < len; j++) {
       const yi = yOff + j * incY;

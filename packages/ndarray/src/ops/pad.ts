@@ -31,7 +31,9 @@ function planPad(op: string, shape: readonly number[], padding: readonly number[
   if (!(MODES as readonly unknown[]).includes(mode)) {
     throw new TypeError(`${op}: unknown mode ${JSON.stringify(mode)}; expected 'constant', 'reflect', 'replicate' or 'circular'`);
   }
-  if (!Array.isArray(padding) || !padding.every((p) => Number.isInteger(p))) {
+  // checked through `unknown` so that the type guard does not widen `padding` to any[]
+  const list: unknown = padding;
+  if (!Array.isArray(list) || !list.every((p) => Number.isInteger(p))) {
     throw new TypeError(`${op}: padding must be a list of integers ([before, after] pairs from the last dim backwards), got ${JSON.stringify(padding)}`);
   }
   if (padding.length % 2 !== 0) {
