@@ -1,8 +1,9 @@
 /**
  * `torchlet-train` (`pnpm train` from the repository root). Today it runs the textbook's
- * cross-correlation examples; the LeNet training job arrives with @torchlet/nn and @torchlet/optim.
+ * cross-correlation section end to end; LeNet training arrives with @torchlet/nn and @torchlet/optim.
  */
-import { crossCorrelationExamples } from './edge.js';
+import { manualSeed } from '@torchlet/ndarray';
+import { crossCorrelationExamples, learnKernel } from './edge.js';
 
 const USAGE = 'usage: torchlet-train [edge]';
 
@@ -17,6 +18,10 @@ function main(argv: readonly string[]): number {
     return 2;
   }
   crossCorrelationExamples((text) => console.log(`${text}\n`));
+  console.log('Learning the kernel back from the image and its edges (conv2d, no bias, lr 3e-2):');
+  manualSeed(0);
+  const w = learnKernel((line) => console.log(line));
+  console.log(`\nlearned kernel: ${w.reshape(1, 2).toString()}\ntrue kernel:    tensor([[ 1., -1.]])`);
   return 0;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { crossCorrelationExamples, edgeImage } from './edge.js';
+import { Generator } from '@torchlet/ndarray';
+import { crossCorrelationExamples, edgeImage, learnKernel } from './edge.js';
 
 describe('the textbook examples', () => {
   it('builds the 6×8 image with columns 2..5 black', () => {
@@ -13,5 +14,15 @@ describe('the textbook examples', () => {
     expect(out[0]).toContain('[[19., 25.],');
     expect(out[2]).toContain('[ 0.,  1.,  0.,  0.,  0., -1.,  0.]');
     expect(out[3]).toMatch(/\[\[0\., 0\., 0\., 0\., 0\.\],/);
+  });
+
+  it('learns a kernel close to [1, -1], printing the loss every 2 steps', () => {
+    const lines: string[] = [];
+    const w = learnKernel((l) => lines.push(l), { generator: new Generator(0), iterations: 30 });
+    expect(lines).toHaveLength(15);
+    expect(lines[0]).toMatch(/^epoch 2, loss \d+\.\d{3}$/);
+    const k = w.data.denseData();
+    expect(k[0]).toBeCloseTo(1, 1);
+    expect(k[1]).toBeCloseTo(-1, 1);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * The textbook's section on 2-D cross-correlation (Dive into Deep Learning §7.2), computed with
- * torchlet: the worked example, the vertical edges of a black-and-white image, and the transposed
- * image whose vertical-edge detector sees nothing.
+ * torchlet: the worked example, the vertical edges of a black-and-white image, the transposed
+ * image whose vertical-edge detector sees nothing, and gradient descent learning the kernel back.
  */
-import { array, corr2d, ones, type NDArray } from '@torchlet/ndarray';
+import { conv2d, noGrad, tensor, type Tensor } from '@torchlet/autograd';
+import { array, corr2d, ones, uniform, type Generator, type NDArray } from '@torchlet/ndarray';
 
 /** The 6×8 image of the textbook: ones, with columns 2..5 black (zero). */
 export function edgeImage(): NDArray {
@@ -23,4 +24,33 @@ export function crossCorrelationExamples(print: (text: string) => void): void {
   print(`The image (1 = white, 0 = black):\n${image.toString()}`);
   print(`Its vertical edges, corr2d(image, [[1, -1]]): 1 = white to black, -1 = black to white\n${corr2d(image, edge).toString()}`);
   print(`The transposed image has only horizontal edges, which this kernel cannot see:\n${corr2d(image.transpose(0, 1), edge).toString()}`);
+}
+
+/** Options of {@link learnKernel}. */
+export interface LearnOptions {
+  /** Gradient-descent steps (default 10, the textbook's). */
+  iterations?: number;
+  /** Learning rate (default 3e-2). */
+  lr?: number;
+  /** Generator for the initial kernel (default: torchlet's seeded default). */
+  generator?: Generator;
+}
+
+/**
+ * Learns the 1×2 edge kernel back from the image and its edges: a conv2d with no bias, squared
+ * error, plain gradient descent, the loss printed every 2 steps. Returns the learned kernel.
+ */
+export function learnKernel(print: (text: string) => void, options: LearnOptions = {}): Tensor {
+  const { iterations = 10, lr = 3e-2 } = options;
+  const X = tensor(edgeImage().reshape(1, 1, 6, 8));
+  const Y = tensor(corr2d(edgeImage(), array([[1, -1]])).reshape(1, 1, 6, 7));
+  const w = tensor(uniform([1, 1, 1, 2], 0, 1, options.generator ? { generator: options.generator } : {}), { requiresGrad: true });
+  for (let i = 0; i < iterations; i++) {
+    const loss = conv2d(X, w).sub(Y).pow(2).sum();
+    loss.backward();
+    noGrad(() => w.sub_(w.grad!.mul(lr)));
+    w.grad = null;
+    if ((i + 1) % 2 === 0) print(`epoch ${i + 1}, loss ${loss.item().toFixed(3)}`);
+  }
+  return w.detach();
 }

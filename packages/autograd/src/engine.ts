@@ -57,8 +57,7 @@ function execute(roots: readonly Tensor[], rootGrads: readonly Tensor[], createG
   while (stack.length) {
     const node = stack.pop()!;
     visited.push(node);
-    for (const input of node.inputs) {
-      const next = input.requiresGrad ? input.gradFn : null;
+    for (const next of node.next) {
       if (!next) continue;
       const seen = deps.has(next);
       deps.set(next, (deps.get(next) ?? 0) + 1);
@@ -83,9 +82,9 @@ function execute(roots: readonly Tensor[], rootGrads: readonly Tensor[], createG
       }
       const grads = g ? node.apply(g) : [];
       node.inputs.forEach((input, i) => {
-        const next = input.requiresGrad ? input.gradFn : null;
+        const next = node.next[i] ?? null;
         let gi = grads[i];
-        if (gi && input.requiresGrad) {
+        if (gi && node.inputRequiresGrad[i]) {
           if (!shapesEqual(gi.shape, input.shape)) {
             throw new Error(
               `backward: ${node.name} returned a gradient of shape ${formatShape(gi.shape)} for input ${i} of shape ${formatShape(input.shape)} (a bug in that op)`,
@@ -125,7 +124,9 @@ export function runBackward(outputs: readonly Tensor[], gradients: readonly (Ten
     for (const [leaf, total] of pass.leafGrads) {
       let g = total;
       for (const hook of leaf.hooksForLeaf) g = hook(g) ?? g;
-      const add = createGraph ? g : g.detach();
+      // a fresh contiguous copy: g may alias the caller's gradient, another leaf's gradient, or be a
+      // stride-0 broadcast view, and `.grad` is updated in place (zero_, optimizers)
+      const add = createGraph ? g : new Tensor(g.data.clone());
       leaf.grad = leaf.grad ? accumulate(leaf.grad, add, createGraph) : add;
     }
   });

@@ -65,7 +65,7 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], options: GradcheckO
       seed[k] = 1;
       const g = new Tensor(new NDArray(seed, 'float64', out.shape));
       const grads = grad([out], diff, { gradOutputs: [g], retainGraph: true, allowUnused: true });
-      analytical.push(diff.map((t, i) => (grads[i] ? Array.from(grads[i]!.data.denseData()) : new Array<number>(t.numel()).fill(0))));
+      analytical.push(diff.map((t, i) => (grads[i] ? Array.from(grads[i].data.denseData()) : new Array<number>(t.numel()).fill(0))));
     }
   }
   // numerical Jacobian, by perturbing each input element in place

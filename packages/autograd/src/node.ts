@@ -22,6 +22,13 @@ export class Node {
   readonly name: string;
   /** The op's tensor inputs, in order; gradients come back in the same order. */
   readonly inputs: readonly Tensor[];
+  /**
+   * The edges of the tape, fixed when the op ran: for each input, whether it required grad then,
+   * and the node that had produced it (null for a leaf). An in-place op later rebases the input's
+   * `gradFn`, but this op's gradient must still flow to the history it actually read.
+   */
+  readonly inputRequiresGrad: readonly boolean[];
+  readonly next: readonly (Node | null)[];
   /** Hooks registered on the output tensor (run on its total gradient before it flows on). */
   readonly hooks: GradHook[] = [];
   private backwardFn: BackwardFn | null;
@@ -30,6 +37,8 @@ export class Node {
   constructor(name: string, inputs: readonly Tensor[], backward: BackwardFn, saved: readonly Tensor[]) {
     this.name = name;
     this.inputs = inputs;
+    this.inputRequiresGrad = inputs.map((t) => t.requiresGrad);
+    this.next = inputs.map((t) => (t.requiresGrad ? t.gradFn : null));
     this.backwardFn = backward;
     this.saved = saved.map((tensor) => ({ tensor, version: tensor.version }));
   }

@@ -93,7 +93,8 @@ export class Tensor {
 
   /** True when gradients flow to or through this tensor. */
   get requiresGrad(): boolean {
-    return this._requiresGrad;
+    // an in-place op can give a tensor a history after construction (rebase)
+    return this._requiresGrad || this.gradFn !== null;
   }
 
   set requiresGrad(value: boolean) {
@@ -177,16 +178,16 @@ export class Tensor {
 
   /** Keeps `.grad` on this non-leaf tensor after backward (leaves always keep it). */
   retainGrad(): this {
-    if (!this._requiresGrad) throw new Error('retainGrad: the tensor does not require grad');
+    if (!this.requiresGrad) throw new Error('retainGrad: the tensor does not require grad');
     if (this.isLeaf || this.retains) return this;
     this.retains = true;
     this.gradFn!.hooks.push((g) => {
-      this.grad = this.grad ? this.grad.add(g) : g.detach();
+      this.grad = this.grad ? this.grad.add(g) : new Tensor(g.data.clone());
     });
     return this;
   }
 
-  /** True after `retainGrad()` on a non-leaf, or for leaves that require grad. */
+  /** True after `retainGrad()` on a non-leaf (leaves keep `.grad` anyway and report false, as in PyTorch). */
   get retainsGrad(): boolean {
     return this.retains;
   }
@@ -196,7 +197,7 @@ export class Tensor {
    * replaces the gradient. Returns a function that removes the hook.
    */
   registerHook(hook: GradHook): () => void {
-    if (!this._requiresGrad) throw new Error('registerHook: cannot register a hook on a tensor that does not require grad');
+    if (!this.requiresGrad) throw new Error('registerHook: cannot register a hook on a tensor that does not require grad');
     const list = this.gradFn ? this.gradFn.hooks : this.leafHooks;
     list.push(hook);
     return () => {

@@ -6,7 +6,7 @@ import { checkShape, formatShape, shapeSize } from './shape.js';
 export interface ArrayOptions<D extends DType = DType> {
   /** Element type. Default: `float32` for numbers, `bool` for booleans, a typed array's own dtype. */
   dtype?: D;
-  /** Shape of a typed-array input (default: 1-D). Ignored-never: giving it for nested arrays must match. */
+  /** Shape of a typed-array input (default: 1-D); for nested arrays, a shape with the same number of elements reshapes them. */
   shape?: readonly number[];
 }
 

@@ -78,7 +78,8 @@ export class NDArray<D extends DType = DType> {
     let expected = 1;
     for (let i = this.ndim - 1; i >= 0; i--) {
       const d = this.shape[i]!;
-      if (d !== 1 && this.strides[i] !== expected) return false;
+      // no elements: contiguous whatever the strides, as PyTorch's is_contiguous()
+      if (d !== 1 && this.strides[i] !== expected) return this.size === 0;
       expected *= d;
     }
     return true;

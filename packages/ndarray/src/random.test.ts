@@ -1,6 +1,8 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { array, zeros } from './create.js';
+import type { DType } from './dtype.js';
+import type { NDArray } from './ndarray.js';
 import {
   DEFAULT_SEED,
   Generator,
@@ -73,13 +75,17 @@ function draws(g: Generator, n: number): number[] {
   return Array.from({ length: n }, () => g.nextUint32());
 }
 
-/** A generator whose 32-bit outputs come from a fixed list (then repeat its last entry). */
+/**
+ * A generator whose 32-bit outputs come from a fixed list, then repeat its last entry; it throws
+ * after 10,000 repeats so that a broken redraw loop fails instead of hanging.
+ */
 class ScriptedGenerator extends Generator {
   private i = 0;
   constructor(private readonly outputs: readonly number[]) {
     super(0);
   }
   override nextUint32(): number {
+    if (this.i > this.outputs.length + 10_000) throw new Error('ScriptedGenerator: too many draws (endless redraw?)');
     const v = this.outputs[Math.min(this.i, this.outputs.length - 1)]!;
     this.i++;
     return v;
@@ -355,7 +361,7 @@ describe('rand / uniform', () => {
     expect(y.data[0]).toBe(1 - 2 ** -53);
     // and for many ordinary draws
     const z = rand([100_000], { generator: new Generator(1) });
-    for (const v of z.data) expect(v < 1).toBe(true);
+    expect(Math.max(...z.data)).toBeLessThan(1);
   });
 
   it('uniform redraws a sample that rounds up to high', () => {
@@ -595,6 +601,24 @@ describe('uniform_ / normal_', () => {
   });
 });
 
+describe('types', () => {
+  it('infer the result dtype from the options', () => {
+    const g = new Generator(0);
+    expectTypeOf(rand([1])).toEqualTypeOf<NDArray<'float32'>>();
+    expectTypeOf(randn([1], { dtype: 'float64', generator: g })).toEqualTypeOf<NDArray<'float64'>>();
+    expectTypeOf(uniform([1], 0, 1, { generator: undefined })).toEqualTypeOf<NDArray<'float32'>>();
+    expectTypeOf(normal([1], 0, 1, { dtype: 'float64' })).toEqualTypeOf<NDArray<'float64'>>();
+    expectTypeOf(randint(0, 2, [1])).toEqualTypeOf<NDArray<'int32'>>();
+    expectTypeOf(randperm(3, { dtype: 'float64' })).toEqualTypeOf<NDArray<'float64'>>();
+    expectTypeOf(uniform_(zeros([1], { dtype: 'float64' }))).toEqualTypeOf<NDArray<'float64'>>();
+    expectTypeOf(normal_(zeros<DType>([1]))).toEqualTypeOf<NDArray>();
+    // @ts-expect-error integer dtypes are not float samplers' dtypes
+    expect(() => rand([1], { dtype: 'int32' })).toThrow(TypeError);
+    // @ts-expect-error uint8 is not a randint dtype
+    expect(() => randint(0, 2, [1], { dtype: 'uint8' })).toThrow(TypeError);
+  });
+});
+
 // ---------------------------------------------------------------- errors
 
 describe('errors', () => {
@@ -662,7 +686,8 @@ describe('errors', () => {
   });
 
   it('reject bad uniform bounds', () => {
-    expect(() => uniform([2], 1, 1)).toThrow(/^uniform: expected low < high, got low 1 and high 1/);
+    expect(() => uniform([2], 2, 1)).toThrow(/^uniform: expected low <= high, got low 2 and high 1/);
+    expect(uniform([2], 1, 1).toArray()).toEqual([1, 1]); // PyTorch allows the empty interval
     expect(() => uniform([2], 2, 1)).toThrow(/low 2 and high 1/);
     expect(() => uniform([2], Number.NaN, 1)).toThrow(/^uniform: low must be a finite number, got NaN/);
     expect(() => uniform([2], 0, Infinity)).toThrow(/^uniform: high must be a finite number, got Infinity/);
@@ -711,7 +736,7 @@ describe('errors', () => {
     expect(() => normal_(expanded)).toThrow(/^normal_: cannot fill/);
     expect(() => uniform_(zeros([1]).expand(1, 1))).not.toThrow(); // stride 0 over one element is fine
     const z = zeros([3]);
-    expect(() => uniform_(z, 1, 0)).toThrow(/^uniform_: expected low < high/);
+    expect(() => uniform_(z, 1, 0)).toThrow(/^uniform_: expected low <= high/);
     expect(() => normal_(z, 0, -0.5)).toThrow(/^normal_: std must be >= 0, got -0.5/);
     expect(() => uniform_(z, 0, 1, asAny({}))).toThrow(/^uniform_: generator must be a Generator/);
     expect(() => normal_(z, 0, 1, asAny(1))).toThrow(/^normal_: generator must be a Generator/);

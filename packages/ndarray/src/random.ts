@@ -45,8 +45,8 @@
  * {@link randperm} and the generator's bit stream are **bit-identical on every conforming JS
  * engine and platform**. The normal paths additionally call `Math.log`, which the ECMAScript spec
  * only asks to approximate, so {@link randn}, {@link normal} and {@link normal_} values are
- * identical across engines only as far as their `Math.log` agree (V8 and SpiderMonkey both use
- * fdlibm-derived code); even where they differ in the last bit, the polar method's accept/reject
+ * identical across engines only as far as their `Math.log` agree (engines commonly use
+ * fdlibm-derived code, but nothing guarantees it); even where they differ in the last bit, the polar method's accept/reject
  * test uses exact arithmetic only, so the number of 32-bit outputs consumed — and hence every
  * later draw — stays the same everywhere. `Math.random` is never used.
  *
@@ -321,7 +321,7 @@ export class Generator {
    * ```
    */
   nextFloat32(): number {
-    return Math.fround(this.nextUint32() / 4294967296);
+    return (this.nextUint32() >>> 8) * TWO_NEG_24;
   }
 
   /**
@@ -418,7 +418,15 @@ export function manualSeed(seed: number): Generator {
 
 // ---------------------------------------------------------------- sampling functions
 
-/** The dtypes {@link randint} and {@link randperm} can produce. */
+/**
+ * The dtypes {@link randint} and {@link randperm} can produce.
+ *
+ * @example
+ * ```ts
+ * const dtype: RandintDType = 'float32';
+ * randperm(10, { dtype }); // float32 values 0..9 in random order
+ * ```
+ */
 export type RandintDType = 'int32' | 'float32' | 'float64';
 
 /**
@@ -433,8 +441,8 @@ export type RandintDType = 'int32' | 'float32' | 'float64';
 export interface RandomOptions<D extends DType = FloatDType> {
   /** Element type: `float32` by default (`int32` for {@link randint} and {@link randperm}). */
   dtype?: D;
-  /** The generator to draw from; the {@link defaultGenerator} when omitted. */
-  generator?: Generator;
+  /** The generator to draw from; the {@link defaultGenerator} when omitted or undefined. */
+  generator?: Generator | undefined;
 }
 
 /** The generator option resolved against the default one. */
@@ -474,7 +482,17 @@ function checkFinite(op: string, name: string, v: unknown): number {
 function uniformSampler(op: string, dtype: FloatDType, lowArg: unknown, highArg: unknown, g: Generator): () => number {
   const low = checkFinite(op, 'low', lowArg);
   const high = checkFinite(op, 'high', highArg);
-  if (!(low < high)) throw new RangeError(`${op}: expected low < high, got low ${low} and high ${high}`);
+  if (!(low <= high)) throw new RangeError(`${op}: expected low <= high, got low ${low} and high ${high}`);
+  // an empty interval degenerates to the constant `low`, as torch.nn.init.uniform_(w, 0, 0) does;
+  // it still consumes one draw per element so that later draws do not depend on the bounds
+  if (low === high) {
+    const v = dtype === 'float32' ? Math.fround(low) : low;
+    const draw = dtype === 'float32' ? () => g.nextFloat32() : () => g.nextFloat64();
+    return () => {
+      draw();
+      return v;
+    };
+  }
   const span = high - low;
   if (!Number.isFinite(span)) throw new RangeError(`${op}: high - low overflows for low ${low} and high ${high}`);
   if (dtype === 'float64') {

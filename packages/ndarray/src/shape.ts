@@ -1,5 +1,10 @@
 /** Shape arithmetic shared by every op: sizes, strides, broadcasting, dim normalisation. */
 
+/** `Array.isArray` without its type predicate, which widens readonly number[] to any[]. */
+function isList(x: unknown): boolean {
+  return Array.isArray(x);
+}
+
 /** Formats a shape the way errors print it: `[2, 3, 4]`. */
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
@@ -32,7 +37,7 @@ export function shapesEqual(a: readonly number[], b: readonly number[]): boolean
 
 /** Throws unless `shape` is a list of non-negative integers. */
 export function checkShape(op: string, shape: readonly number[]): number[] {
-  if (!Array.isArray(shape)) throw new TypeError(`${op}: shape must be an array of integers, got ${String(shape)}`);
+  if (!isList(shape)) throw new TypeError(`${op}: shape must be an array of integers, got ${String(shape)}`);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
       throw new RangeError(`${op}: shape must hold non-negative integers, got ${formatShape(shape)}`);
@@ -94,7 +99,7 @@ export function broadcastStrides(shape: readonly number[], strides: readonly num
 /** Turns an `int | [int, int]` argument into a pair, validating that both are integers. */
 export function pair(op: string, name: string, v: number | readonly number[]): [number, number] {
   const p: readonly number[] = typeof v === 'number' ? [v, v] : v;
-  if (!Array.isArray(p) || p.length !== 2 || !p.every((x) => Number.isInteger(x))) {
+  if (!isList(p) || p.length !== 2 || !p.every((x) => Number.isInteger(x))) {
     throw new TypeError(`${op}: ${name} must be an integer or a pair of integers, got ${JSON.stringify(v)}`);
   }
   return [p[0]!, p[1]!];

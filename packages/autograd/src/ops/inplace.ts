@@ -22,8 +22,14 @@ function checkWritable(op: string, t: Tensor): void {
       `${op}: a leaf tensor that requires grad is being used in an in-place operation; wrap the update in noGrad(() => …)`,
     );
   }
-  if (t.base && (t.base.requiresGrad || t.requiresGrad)) {
-    throw new Error(`${op}: in-place modification of a view of a tensor that requires grad is not supported; modify a clone() instead`);
+  // (only called on the tape: the base would not see the new history, so its gradient would be lost)
+  if (t.base) {
+    throw new Error(
+      `${op}: in-place modification of a view is not supported while recording gradients (the view or the operand requires grad); modify a clone() instead`,
+    );
+  }
+  if (!nd.isFloatDType(t.dtype)) {
+    throw new TypeError(`${op}: a ${t.dtype} tensor cannot hold the result of an operation that requires grad`);
   }
 }
 

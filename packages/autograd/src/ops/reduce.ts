@@ -32,14 +32,14 @@ function unreduce(g: Tensor, a: Tensor, dims: readonly number[]): Tensor {
  */
 export function sum(a: Tensor, dims?: nd.Dims, options: nd.ReduceOptions = {}): Tensor {
   const ds = reducedDims('sum', a, dims);
-  return fromOp('SumBackward1', nd.sum(a.data, dims, options), [a], (g) => [unreduce(g, a, ds)]);
+  return fromOp(dims === null || dims === undefined ? 'SumBackward0' : 'SumBackward1', nd.sum(a.data, dims, options), [a], (g) => [unreduce(g, a, ds)]);
 }
 
 /** Mean over `dims`. ∂/∂a = g / n broadcast back. */
 export function mean(a: Tensor, dims?: nd.Dims, options: nd.ReduceOptions = {}): Tensor {
   const ds = reducedDims('mean', a, dims);
   const n = ds.reduce((p, d) => p * a.shape[d]!, 1);
-  return fromOp('MeanBackward1', nd.mean(a.data, dims, options), [a], (g) => [div(unreduce(g, a, ds), n)]);
+  return fromOp(dims === null || dims === undefined ? 'MeanBackward0' : 'MeanBackward1', nd.mean(a.data, dims, options), [a], (g) => [div(unreduce(g, a, ds), n)]);
 }
 
 function extreme(name: string, pick: typeof nd.amax) {

@@ -3,7 +3,8 @@
  * in-place change through one is seen by the other); each backward is the inverse reshaping.
  */
 import * as nd from '@torchlet/ndarray';
-import { fromOp, Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
+import { fromOp } from '../tensor.js';
 import { sumTo } from './broadcast.js';
 
 /** A view with a new shape; throws when the strides cannot express it. ∂ = g reshaped back. */

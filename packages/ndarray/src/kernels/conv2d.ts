@@ -130,7 +130,14 @@ function col2im(g: Conv2dGeometry, col: FloatArray, channels: number, grad: Floa
 /**
  * Convolution forward: `out[n, o, y, x] = bias[o] + Σ_{c, i, j} weight[o, c, i, j] ·
  * input[n, g·C/G + c, y·sH − padTop + i·dH, x·sW − padLeft + j·dW]` (zero outside the input),
- * `g` the group of output channel `o`. Shapes as in {@link Conv2dGeometry}.
+ * `g` the group of output channel `o`. Shapes as in {@link Conv2dGeometry}; `out` is overwritten.
+ * @example
+ * ```ts
+ * // the textbook edge detector: one 6×8 image, kernel [[1, -1]]
+ * const g = { batch: 1, inChannels: 1, inHeight: 6, inWidth: 8, outChannels: 1, outHeight: 6, outWidth: 7,
+ *   kernelHeight: 1, kernelWidth: 2, strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, groups: 1 };
+ * conv2dForward(g, image, Float32Array.of(1, -1), null, new Float32Array(42));
+ * ```
  */
 export function conv2dForward(g: Conv2dGeometry, input: FloatArray, weight: FloatArray, bias: FloatArray | null, out: FloatArray): void {
   const { batch, inChannels, outChannels, groups } = g;
@@ -172,7 +179,11 @@ export function conv2dForward(g: Conv2dGeometry, input: FloatArray, weight: Floa
 /**
  * Convolution backward w.r.t. the input: the adjoint of {@link conv2dForward} in its input,
  * `gradInput[n, c, y, x] = Σ` of `weight[o, c', i, j] · gradOut[n, o, oy, ox]` over every output
- * position whose receptive field read `(y, x)` through tap `(i, j)`.
+ * position whose receptive field read `(y, x)` through tap `(i, j)`. `gradInput` is overwritten.
+ * @example
+ * ```ts
+ * conv2dBackwardInput(g, gradOut, weight, new Float32Array(g.batch * g.inChannels * g.inHeight * g.inWidth));
+ * ```
  */
 export function conv2dBackwardInput(g: Conv2dGeometry, gradOut: FloatArray, weight: FloatArray, gradInput: FloatArray): void {
   const { batch, inChannels, outChannels, groups } = g;
@@ -208,6 +219,12 @@ export function conv2dBackwardInput(g: Conv2dGeometry, gradOut: FloatArray, weig
 /**
  * Convolution backward w.r.t. the weight: `gradWeight[o, c, i, j] = Σ_{n, y, x} gradOut[n, o, y, x] ·
  * input[n, g·C/G + c, y·sH − padTop + i·dH, x·sW − padLeft + j·dW]`, summed over the batch.
+ * `gradWeight` is overwritten.
+ * @example
+ * ```ts
+ * const gradWeight = new Float32Array(g.outChannels * (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth);
+ * conv2dBackwardWeight(g, input, gradOut, gradWeight);
+ * ```
  */
 export function conv2dBackwardWeight(g: Conv2dGeometry, input: FloatArray, gradOut: FloatArray, gradWeight: FloatArray): void {
   const { batch, inChannels, outChannels, groups } = g;

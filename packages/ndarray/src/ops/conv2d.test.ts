@@ -13,7 +13,7 @@ import {
   resolveConv2d,
   type Conv2dOptions,
   type Conv2dPaddingMode,
-  type IntOrPair,
+  type Conv2dSize,
 } from './conv2d.js';
 
 const MODES: Conv2dPaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
@@ -36,7 +36,7 @@ function random(shape: readonly number[], seed: number): NDArray<'float64'> {
   return new NDArray(data, 'float64', shape);
 }
 
-const asPair = (v: IntOrPair): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
+const asPair = (v: Conv2dSize): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
 
 /**
  * The definition of torch.nn.Conv2d's forward, deliberately naive: seven nested loops, one
@@ -128,8 +128,8 @@ describe('conv2d vs the naive definition', () => {
     [1, 1],
     [4, 2],
   ];
-  const strides: IntOrPair[] = [1, 2, [2, 1]];
-  const dilations: IntOrPair[] = [1, 2, [1, 2]];
+  const strides: Conv2dSize[] = [1, 2, [2, 1]];
+  const dilations: Conv2dSize[] = [1, 2, [1, 2]];
   // [inChannels, outChannels, groups]: plain, grouped, depthwise with channel multiplier 2
   const channels: [number, number, number][] = [
     [3, 4, 1],

@@ -17,31 +17,35 @@ import { pad, padBackward, type PadMode } from './pad.js';
 export type Conv2dPaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 
 /** An integer used for both dims, or an `[h, w]` pair. */
-export type IntOrPair = number | readonly [number, number];
+export type Conv2dSize = number | readonly [number, number];
 
 /** Options of {@link conv2d} and its backward ops (PyTorch's arguments, camelCased). */
 export interface Conv2dOptions {
   /** Step between windows, `s` or `[sH, sW]`, positive (default 1). */
-  stride?: IntOrPair;
+  stride?: Conv2dSize;
   /**
    * Padding on each side, `p` or `[pH, pW]`, non-negative (default 0); `'valid'` is 0; `'same'`
    * (stride 1 only) keeps the input size, with total padding `dilation·(kernel − 1)` per dim and
    * the extra row/column at the bottom/right for even kernels.
    */
-  padding?: IntOrPair | 'same' | 'valid';
+  padding?: Conv2dSize | 'same' | 'valid';
   /** Step between kernel taps, `d` or `[dH, dW]`, positive (default 1). */
-  dilation?: IntOrPair;
+  dilation?: Conv2dSize;
   /** Number of channel groups; must divide both channel counts (default 1; depthwise = channels). */
   groups?: number;
   /** What the padding holds: `'zeros'` (default), `'reflect'`, `'replicate'` or `'circular'`. */
   paddingMode?: Conv2dPaddingMode;
 }
 
-/** Padding amounts on each side of the spatial dims. */
+/** Padding amounts on each side of the spatial dims (rows above/below, columns left/right). */
 export interface Conv2dPadding {
+  /** Rows added above the input. */
   top: number;
+  /** Rows added below the input (more than `top` only for `'same'` with an even dilated kernel). */
   bottom: number;
+  /** Columns added left of the input. */
   left: number;
+  /** Columns added right of the input. */
   right: number;
 }
 
@@ -72,7 +76,7 @@ export interface ResolvedConv2d {
 
 const PADDING_MODES: readonly Conv2dPaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
 
-function positivePair(op: string, name: string, v: IntOrPair): [number, number] {
+function positivePair(op: string, name: string, v: Conv2dSize): [number, number] {
   const p = pair(op, name, v);
   if (p[0] <= 0 || p[1] <= 0) throw new RangeError(`${op}: ${name} must be positive, got ${formatShape(p)}`);
   return p;
@@ -283,8 +287,8 @@ function checkGradOut(op: string, gradOut: NDArray, r: ResolvedConv2d): void {
  *   dtypes, or operands of different dtypes
  * @example
  * ```ts
- * const x = randn([1, 1, 28, 28]);
- * const w = randn([6, 1, 5, 5]);
+ * const x = ones([1, 1, 28, 28]);
+ * const w = ones([6, 1, 5, 5]);
  * conv2d(x, w, null, { padding: 2 }).shape;           // [1, 6, 28, 28]
  * conv2d(x, w, null, { stride: 2 }).shape;            // [1, 6, 12, 12]
  * conv2d(x, w, null, { padding: 'same', paddingMode: 'reflect' }).shape; // [1, 6, 28, 28]

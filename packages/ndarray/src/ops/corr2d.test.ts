@@ -212,17 +212,3 @@ describe('corr2d errors', () => {
     expect(fn).toThrow(message);
   });
 });
-
-describe('corr2d speed', () => {
-  it('the 6×8 edge example costs a few microseconds at most', () => {
-    const X = edgeImage();
-    const K = array([[1, -1]]);
-    for (let i = 0; i < 2000; i++) corr2d(X, K); // warm up the JIT
-    const n = 20000;
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) corr2d(X, K);
-    const perCallUs = ((performance.now() - t0) * 1000) / n;
-    // a loose bound: catches an accidental O(copy)/setup-heavy path without being flaky on a busy CI box
-    expect(perCallUs).toBeLessThan(50);
-  });
-});

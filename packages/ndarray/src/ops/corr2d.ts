@@ -100,7 +100,11 @@ export interface Corr2dGrads<D extends DType = FloatDType> {
  * @throws every error of {@link corr2d}, and a RangeError/TypeError when `gradOut` has the wrong shape or dtype
  * @example
  * ```ts
- * const { gradX, gradK } = corr2dBackward(X, K, onesLike(corr2d(X, K)));
+ * const X = array([[0, 1, 2], [3, 4, 5], [6, 7, 8]]);
+ * const K = array([[0, 1], [2, 3]]);
+ * const { gradX, gradK } = corr2dBackward(X, K, ones([2, 2]));
+ * gradK.toArray(); // [[8, 12], [20, 24]]: each entry sums the X values it multiplied
+ * gradX.toArray(); // [[0, 1, 1], [2, 6, 4], [2, 5, 3]]
  * ```
  */
 export function corr2dBackward<D extends DType>(X: NDArray<D>, K: NDArray<D>, gradOut: NDArray<D>): Corr2dGrads<D> {

@@ -69,7 +69,9 @@ export function mapBinary(
   if (out) checkOut(op, out, shape, dtype);
   const result = out ?? new NDArray(allocate(dtype, shapeSize(shape)), dtype, shape);
   const r = result.data;
-  const cast = result.dtype === 'bool' || result.dtype === 'int32' || result.dtype === 'uint8';
+  // results are cast to the op's dtype (integers wrap) before any conversion into `out`, as PyTorch
+  // computes in the result dtype, then casts to the output's
+  const cast = dtype === 'bool' || dtype === 'int32' || dtype === 'uint8' || dtype !== result.dtype;
   const ad = A.data;
   const bd = B.data;
   if (!out && typeof b === 'number' && A.isContiguous()) {
@@ -95,7 +97,7 @@ export function mapBinary(
   const la = sa[shape.length - 1] ?? 0;
   const lb = sb[shape.length - 1] ?? 0;
   const lo = so[shape.length - 1] ?? 0;
-  const rdtype = result.dtype;
+  const rdtype = dtype;
   forEachRow(shape, [sa, sb, so], [A.offset, B.offset, result.offset], (offs, n) => {
     let ia = offs[0]!;
     let ib = offs[1]!;
@@ -114,8 +116,8 @@ export function mapUnary(op: string, a: NDArray, fn: (x: number) => number, dtyp
   const result = out ?? new NDArray(allocate(dtype, a.size), dtype, a.shape);
   const r = result.data;
   const ad = a.data;
-  const cast = result.dtype === 'bool' || result.dtype === 'int32' || result.dtype === 'uint8';
-  const rdtype = result.dtype;
+  const cast = dtype === 'bool' || dtype === 'int32' || dtype === 'uint8' || dtype !== result.dtype;
+  const rdtype = dtype;
   if (!out && a.isContiguous()) {
     const ao = a.offset;
     const n = r.length;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { getBackend, setBackend, type Backend } from '../backend.js';
 import { array, zeros } from '../create.js';
@@ -227,6 +228,44 @@ describe('matmul', () => {
     it('non-arrays', () => {
       expect(() => matmul([1, 2] as unknown as NDArray, zeros([2]))).toThrow(/^matmul: first operand must be an NDArray/);
     });
+  });
+
+  it('matches the reference for random shapes, broadcasts and layouts (property)', () => {
+    /** An operand of `shape`, stored with its last two dims swapped (a transposed view) when asked. */
+    const operand = (shape: number[], transposed: boolean, dtype: FloatDType): NDArray => {
+      if (!transposed || shape.length < 2) return rand(shape, dtype);
+      const swapped = [...shape];
+      [swapped[swapped.length - 2], swapped[swapped.length - 1]] = [shape[shape.length - 1]!, shape[shape.length - 2]!];
+      return rand(swapped, dtype).transpose(-1, -2);
+    };
+    fc.assert(
+      fc.property(
+        fc.record({
+          batch: fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 3 }),
+          dropA: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), // size-1 / missing batch dims of a
+          dropB: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+          lead: fc.nat(3),
+          m: fc.integer({ min: 0, max: 9 }),
+          k: fc.integer({ min: 0, max: 9 }),
+          n: fc.integer({ min: 0, max: 9 }),
+          vecA: fc.boolean(),
+          vecB: fc.boolean(),
+          transA: fc.boolean(),
+          transB: fc.boolean(),
+          f64: fc.constantFrom<FloatDType[]>(['float32', 'float32'], ['float64', 'float32'], ['float64', 'float64']),
+        }),
+        (c) => {
+          const batchOf = (drop: boolean[]): number[] => c.batch.map((d, i) => (drop[i] ? 1 : d)).slice(Math.min(c.lead, c.batch.length));
+          const sa = c.vecA ? [c.k] : [...batchOf(c.dropA), c.m, c.k];
+          const sb = c.vecB ? [c.k] : [...batchOf(c.dropB), c.k, c.n];
+          const a = operand(sa, c.transA, c.f64[0]!);
+          const b = operand(sb, c.transB, c.f64[1]!);
+          const out = checkMatmul(a, b);
+          expect(out.dtype).toBe(c.f64[0] === 'float64' || c.f64[1] === 'float64' ? 'float64' : 'float32');
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('calls the GEMM kernel of the current backend', () => {

@@ -124,7 +124,7 @@ function planPad(op: string, shape: readonly number[], padding: readonly number[
  * ```ts
  * const x = array([[1, 2, 3]]);
  * pad(x, [2, 2]).toArray();            // [[0, 0, 1, 2, 3, 0, 0]]
- * pad(x.unsqueeze(0), [2, 2], 'reflect').toArray(); // [[[3, 2, 1, 2, 3, 2, 1]]]
+ * pad(x, [2, 2], 'reflect').toArray();   // [[3, 2, 1, 2, 3, 2, 1]]
  * pad(x, [0, 0, 1, 0], 'constant', 9).toArray();    // [[9, 9, 9], [1, 2, 3]]
  * pad(x, [-1, 0]).toArray();           // [[2, 3]]
  * ```
