@@ -1,5 +1,6 @@
 /** Converting between the suite's tensors and torchlet's. */
-import { Tensor, tensor } from '@torchlet/autograd';
+import type { Tensor} from '@torchlet/autograd';
+import { tensor } from '@torchlet/autograd';
 import type { GoldenTensor } from './suite.js';
 
 /** A golden tensor as a torchlet tensor: float32 keeps its exact bits, int64 class indices become int32. */
