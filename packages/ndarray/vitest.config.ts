@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'ndarray', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], environment: 'node' },
+  test: { name: 'ndarray', include: ['src/**/*.test.ts'], environment: 'node' },
 });
