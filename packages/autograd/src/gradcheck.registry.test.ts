@@ -7,6 +7,8 @@ import * as nd from '@torchlet/ndarray';
 import { describe, expect, it } from 'vitest';
 import * as ag from './index.js';
 import {
+  cat,
+  stack,
   abs,
   adaptiveAvgPool2d,
   add,
@@ -25,6 +27,7 @@ import {
   corr2d,
   div,
   div_,
+  erf,
   exp,
   expand,
   expandTo,
@@ -236,6 +239,10 @@ const REGISTRY: Record<string, Case[]> = {
   abs: cases({ label: 'away from 0', fn: (a) => abs(a), inputs: () => [nonzero([2, 3])] }),
   tanh: cases({ label: '[2,3]', fn: (a) => tanh(a), inputs: () => [r([2, 3], { lo: -2, hi: 2 })] }),
   sigmoid: cases({ label: '[2,3]', fn: (a) => sigmoid(a), inputs: () => [r([2, 3], { lo: -3, hi: 3 })] }),
+  erf: cases(
+    { label: '[2,3] over the small-|x| range', fn: (a) => erf(a), inputs: () => [r([2, 3], { lo: -0.45, hi: 0.45 })] },
+    { label: 'over the rational ranges up to |x| = 5', fn: (a) => erf(a), inputs: () => [r([2, 4], { lo: -5, hi: 5 })] },
+  ),
   relu: cases({ label: 'away from 0', fn: (a) => relu(a), inputs: () => [nonzero([2, 4])] }),
   clamp: cases(
     { label: 'min and max', fn: (a) => clamp(a, -0.35, 0.45), inputs: () => [distinct([3, 4])] },
@@ -512,10 +519,29 @@ const REGISTRY: Record<string, Case[]> = {
     { label: 'non-leaf ← broadcast tensor, then used', fn: (x, s) => mul(copy_(clone(x), s), x), inputs: () => [r([2, 3]), r([1, 3])] },
     { label: 'non-leaf ← number', fn: (x) => add(copy_(square(x), 0.5), x), inputs: () => [r([3])] },
   ),
+  // ---------------------------------------------------------------- joins
+  cat: cases(
+    { label: 'dim 0, three inputs', fn: (a, b, c) => cat([a!, b!, c!], 0), inputs: () => [r([1, 3]), r([2, 3]), r([1, 3])] },
+    { label: 'last dim, used twice', fn: (a, b) => mul(cat([a!, b!], -1), cat([b!, a!], -1)), inputs: () => [r([2, 2]), r([2, 2])] },
+  ),
+  stack: cases({ label: 'new middle dim', fn: (a, b) => stack([a!, b!], 1), inputs: () => [r([2, 3]), r([2, 3])] }),
 };
 
 /** Exports that are not differentiable ops (or not ops at all): no gradcheck case expected. */
 const NOT_DIFFERENTIABLE = new Set([
+  // factories make leaves: nothing flows through them
+  'zeros',
+  'ones',
+  'full',
+  'zerosLike',
+  'onesLike',
+  'arange',
+  'linspace',
+  'eye',
+  'rand',
+  'randn',
+  'randint',
+  'randperm',
   'Tensor',
   'Node',
   'tensor',

@@ -25,3 +25,5 @@ export * from './ops/matmul.js';
 export * from './ops/conv.js';
 export * from './ops/pool.js';
 export { gradcheck, gradgradcheck, type GradcheckOptions } from './gradcheck.js';
+export * from './ops/join.js';
+export * from './creation.js';

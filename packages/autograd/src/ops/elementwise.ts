@@ -133,6 +133,22 @@ export function sigmoid(a: Tensor): Tensor {
   return saveOutput(out);
 }
 
+/** 2/√π, the factor of erf's derivative. */
+const TWO_OVER_SQRT_PI = 1.1283791670955126;
+
+/**
+ * The error function `erf(a) = 2/√π ∫₀ᵃ e^(−t²) dt` (accurate to about 2 ulp in float64).
+ * ∂/∂a = g·2/√π·e^(−a²).
+ * @example
+ * ```ts
+ * const x = tensor([0, 1], { dtype: 'float64', requiresGrad: true });
+ * erf(x).sum().backward(); // x.grad = [1.1283791670955126, 0.4151074974205947]
+ * ```
+ */
+export function erf(a: Tensor): Tensor {
+  return fromOp('ErfBackward0', nd.erf(a.data), [a], (g) => [mul(g, mul(exp(neg(square(a))), TWO_OVER_SQRT_PI))], [a]);
+}
+
 /** `max(a, 0)`. ∂/∂a = g where a > 0, else 0 (0 at exactly 0, as in PyTorch). */
 export function relu(a: Tensor): Tensor {
   const out: Tensor = fromOp('ReluBackward0', nd.relu(a.data), [a], (g) => [mul(g, constant(nd.gt(out.data, 0), a))]);

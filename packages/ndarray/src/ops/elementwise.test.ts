@@ -12,6 +12,7 @@ import {
   cos,
   div,
   eq,
+  erf,
   exp,
   expm1,
   fill_,
@@ -387,6 +388,56 @@ describe('unary ops', () => {
     const t = arange(6, undefined, 1, { dtype: 'float32' }).reshape(2, 3).transpose(0, 1);
     expect(neg(t).toArray()).toEqual([[-0, -3], [-1, -4], [-2, -5]]);
     expect(sqrt(t.slice(0, 1)).toArray()).toEqual([[1, 2], [f32(Math.SQRT2), f32(Math.sqrt(5))]]);
+  });
+});
+
+describe('erf', () => {
+  // erf(x) to 17 significant digits (they agree with Abramowitz & Stegun, table 7.1, to its 10–15 digits)
+  const reference: [number, number][] = [
+    [1e-20, 1.1283791670955125e-20],
+    [1e-8, 1.1283791670955126e-8],
+    [0.1, 0.1124629160182849],
+    [0.25, 0.2763263901682369],
+    [0.46875, 0.49261347321793797],
+    [0.5, 0.5204998778130465],
+    [0.75, 0.7111556336535151],
+    [1, 0.8427007929497149],
+    [1.5, 0.9661051464753108],
+    [2, 0.9953222650189527],
+    [2.5, 0.999593047982555],
+    [3, 0.9999779095030014],
+    [3.5, 0.9999992569016276],
+    [4, 0.9999999845827421],
+    [4.5, 0.9999999998033839],
+    [5, 0.9999999999984626],
+    [5.5, 0.9999999999999927],
+  ];
+
+  it('matches reference values to ~1e-15 (relative) on both sides of 0, in every range of the approximation', () => {
+    const xs = reference.flatMap(([x]) => [x, -x]);
+    const got = erf(array(xs, { dtype: 'float64' })).toArray() as number[];
+    reference.forEach(([x, e], i) => {
+      expect(Math.abs(got[2 * i]! - e), `erf(${x})`).toBeLessThanOrEqual(1e-15 * Math.abs(e));
+      expect(got[2 * i + 1], `erf(${-x}) = −erf(${x})`).toBe(-got[2 * i]!);
+    });
+  });
+
+  it('is exact at 0, saturates to ±1, keeps NaN, and is monotone', () => {
+    const v = erf(array([0, -0, 6, -6, 30, Infinity, -Infinity, NaN], { dtype: 'float64' })).toArray() as number[];
+    expect(v.slice(0, 7)).toEqual([0, -0, 1, -1, 1, 1, -1]);
+    expect(Number.isNaN(v[7])).toBe(true);
+    const grid = Array.from({ length: 2001 }, (_, i) => -6 + i * 0.006);
+    const g = erf(array(grid, { dtype: 'float64' })).toArray() as number[];
+    for (let i = 1; i < g.length; i++) expect(g[i]! >= g[i - 1]!, `at ${grid[i]}`).toBe(true);
+  });
+
+  it('float32 in, float32 out (rounded once); integers give float32', () => {
+    const x = array([0.5, -2]);
+    expect(erf(x).dtype).toBe('float32');
+    expect(erf(x).toArray()).toEqual([f32(0.5204998778130465), f32(-0.9953222650189527)]);
+    const i = erf(array([1, 0], { dtype: 'int32' }));
+    expect(i.dtype).toBe('float32');
+    expect(i.toArray()).toEqual([f32(0.8427007929497149), 0]);
   });
 });
 
