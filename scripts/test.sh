@@ -18,7 +18,7 @@ echo "vitest: $((SECONDS - t0))s"
 conformance_rc=0
 if [ -f apps/conformance/package.json ]; then
   t0=$SECONDS
-  node apps/conformance/dist/cli.js --ci || conformance_rc=$?
+  node apps/conformance/dist/cli.js || conformance_rc=$?
   echo "conformance: $((SECONDS - t0))s"
 fi
 

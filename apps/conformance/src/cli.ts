@@ -1,8 +1,8 @@
 /**
- * `pnpm conformance [DIR…] [--filter PATTERN] [--json FILE] [--backend NAME] [--ci]`: runs the
+ * `pnpm conformance [DIR…] [--filter PATTERN] [--json FILE] [--backend NAME]`: runs the
  * PyTorch reference suite against torchlet's public API and exits 1 on any failure.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jsBackend, setBackend, type Backend } from '@torchlet/ndarray';
@@ -10,24 +10,21 @@ import { failureLines, suiteSummaries, totalLine } from './report.js';
 import { runSuites } from './run.js';
 import { loadSuites } from './suite.js';
 
-const USAGE = 'usage: torchlet-conformance [DIR…] [--filter PATTERN] [--json FILE] [--backend js] [--ci]';
+const USAGE = 'usage: torchlet-conformance [DIR…] [--filter PATTERN] [--json FILE] [--backend js]';
 const BACKENDS: Record<string, Backend> = { js: jsBackend };
 const here = dirname(fileURLToPath(import.meta.url));
 /** The suite copy committed in the repository. */
 const DEFAULT_DIR = resolve(here, '../../../golden');
-/** The suites CI runs while packages are still arriving (each fully green when it joined). */
-const CI_SUITES = resolve(here, '../ci-suites.json');
 
 interface Options {
   dirs: string[];
   filter?: string;
   json?: string;
   backend: string;
-  ci: boolean;
 }
 
 function parse(argv: readonly string[]): Options {
-  const o: Options = { dirs: [], backend: 'js', ci: false };
+  const o: Options = { dirs: [], backend: 'js' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -38,7 +35,6 @@ function parse(argv: readonly string[]): Options {
     if (a === '--filter') o.filter = value();
     else if (a === '--json') o.json = value();
     else if (a === '--backend') o.backend = value();
-    else if (a === '--ci') o.ci = true;
     else if (a === '--help' || a === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -59,11 +55,7 @@ function main(argv: readonly string[]): number {
     console.error(`torchlet-conformance: ${(e as Error).message}\n${USAGE}`);
     return 2;
   }
-  let suites = (options.dirs.length ? options.dirs : [DEFAULT_DIR]).flatMap((d) => loadSuites(resolve(d)));
-  if (options.ci) {
-    const list = new Set(JSON.parse(readFileSync(CI_SUITES, 'utf8')) as string[]);
-    suites = suites.filter((s) => list.has(s.suite));
-  }
+  const suites = (options.dirs.length ? options.dirs : [DEFAULT_DIR]).flatMap((d) => loadSuites(resolve(d)));
   const results = runSuites(suites, options.filter ? { filter: options.filter } : {});
   for (const line of failureLines(results)) console.log(line);
   for (const line of suiteSummaries(results)) console.log(line);

@@ -4,6 +4,7 @@
  */
 import * as ag from '@torchlet/autograd';
 import type { Tensor } from '@torchlet/autograd';
+import { functional as F } from '@torchlet/nn';
 
 type Args = Record<string, unknown>;
 type Inputs = Record<string, Tensor | null>;
@@ -27,6 +28,12 @@ function pairOrInt(v: unknown): number | [number, number] {
   return Array.isArray(v) ? [Number(v[0]), Number(v[1])] : Number(v);
 }
 
+type Reduction = 'mean' | 'sum' | 'none';
+
+function reduction(a: Args): { reduction?: Reduction } {
+  return a.reduction === undefined ? {} : { reduction: a.reduction as Reduction };
+}
+
 function dims(v: unknown): number | number[] | null {
   if (v === null || v === undefined) return null;
   return Array.isArray(v) ? v.map(Number) : Number(v);
@@ -46,6 +53,18 @@ export const OPS: Record<string, OpHandler> = {
         ...(a.dilation !== undefined ? { dilation: pairOrInt(a.dilation) } : {}),
         ...(a.groups !== undefined ? { groups: Number(a.groups) } : {}),
         ...(a.padding_mode !== undefined ? { paddingMode: a.padding_mode as ag.Conv2dPaddingMode } : {}),
+      }),
+    }),
+  },
+  conv_transpose2d: {
+    args: ['stride', 'padding', 'output_padding', 'groups', 'dilation'],
+    run: (i, a) => ({
+      out: ag.convTranspose2d(need(i, 'input'), need(i, 'weight'), i.bias ?? null, {
+        ...(a.stride !== undefined ? { stride: pairOrInt(a.stride) } : {}),
+        ...(a.padding !== undefined ? { padding: pairOrInt(a.padding) } : {}),
+        ...(a.output_padding !== undefined ? { outputPadding: pairOrInt(a.output_padding) } : {}),
+        ...(a.groups !== undefined ? { groups: Number(a.groups) } : {}),
+        ...(a.dilation !== undefined ? { dilation: pairOrInt(a.dilation) } : {}),
       }),
     }),
   },
@@ -94,6 +113,48 @@ export const OPS: Record<string, OpHandler> = {
   reshape: { args: ['shape'], run: (i, a) => ({ out: ag.reshape(need(i, 'input'), (a.shape as number[]).map(Number)) }) },
   permute: { args: ['dims'], run: (i, a) => ({ out: ag.permute(need(i, 'input'), (a.dims as number[]).map(Number)) }) },
   transpose: { args: ['dim0', 'dim1'], run: (i, a) => ({ out: ag.transpose(need(i, 'input'), Number(a.dim0), Number(a.dim1)) }) },
+  batch_norm2d: {
+    args: ['training', 'momentum', 'eps'],
+    run: (i, a) => {
+      const runningMean = i.running_mean ?? null;
+      const runningVar = i.running_var ?? null;
+      const out = F.batchNorm(need(i, 'input'), runningMean, runningVar, i.weight ?? null, i.bias ?? null, {
+        training: Boolean(a.training),
+        ...(a.momentum !== undefined ? { momentum: Number(a.momentum) } : {}),
+        ...(a.eps !== undefined ? { eps: Number(a.eps) } : {}),
+      });
+      // the running statistics are updated in place: they are outputs too
+      return { out, ...(runningMean ? { running_mean: runningMean } : {}), ...(runningVar ? { running_var: runningVar } : {}) };
+    },
+  },
+  mse_loss: { args: ['reduction'], run: (i, a) => ({ out: F.mseLoss(need(i, 'input'), need(i, 'target'), reduction(a)) }) },
+  cross_entropy: {
+    args: ['reduction', 'label_smoothing', 'ignore_index'],
+    run: (i, a) => ({
+      out: F.crossEntropy(need(i, 'input'), need(i, 'target'), {
+        ...reduction(a),
+        weight: i.weight ?? null,
+        ...(a.label_smoothing !== undefined ? { labelSmoothing: Number(a.label_smoothing) } : {}),
+        ...(a.ignore_index !== undefined ? { ignoreIndex: Number(a.ignore_index) } : {}),
+      }),
+    }),
+  },
+  nll_loss: {
+    args: ['reduction', 'ignore_index'],
+    run: (i, a) => ({
+      out: F.nllLoss(need(i, 'input'), need(i, 'target'), {
+        ...reduction(a),
+        weight: i.weight ?? null,
+        ...(a.ignore_index !== undefined ? { ignoreIndex: Number(a.ignore_index) } : {}),
+      }),
+    }),
+  },
+  binary_cross_entropy_with_logits: {
+    args: ['reduction'],
+    run: (i, a) => ({
+      out: F.binaryCrossEntropyWithLogits(need(i, 'input'), need(i, 'target'), { ...reduction(a), weight: i.weight ?? null, posWeight: i.pos_weight ?? null }),
+    }),
+  },
   flatten: {
     args: ['start_dim', 'end_dim'],
     run: (i, a) => ({ out: ag.flatten(need(i, 'input'), Number(a.start_dim ?? 0), Number(a.end_dim ?? -1)) }),

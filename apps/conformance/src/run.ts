@@ -4,7 +4,9 @@ import { compareTensor, toleranceFor, type Comparison } from './compare.js';
 import { OPS, Unsupported } from './ops.js';
 import type { GoldenCase, GoldenTensor, Suite } from './suite.js';
 import { toTensor, valuesOf } from './tensors.js';
+import { INTEROP } from './interop.js';
 import { TRAIN } from './train.js';
+import { runOptimCase, runSchedulerCase } from './optim.js';
 
 /** One tensor that did not match. */
 export interface Mismatch extends Comparison {
@@ -77,9 +79,16 @@ function runOpCase(c: GoldenCase): Produced {
 
 const KINDS: Record<string, (c: GoldenCase, suite: Suite) => Produced> = {
   op: (c) => runOpCase(c),
+  optim: (c) => runOptimCase(c),
+  lr_scheduler: (c) => runSchedulerCase(c),
   train: (c, suite) => {
     const run = TRAIN[c.op];
     if (!run) throw new Unsupported(`train procedure ${c.op}`);
+    return run(c, suite);
+  },
+  interop: (c, suite) => {
+    const run = INTEROP[c.op];
+    if (!run) throw new Unsupported(`interop procedure ${c.op}`);
     return run(c, suite);
   },
 };

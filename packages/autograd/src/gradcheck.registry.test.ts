@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import * as ag from './index.js';
 import {
   cat,
+  convTranspose2d,
   stack,
   abs,
   adaptiveAvgPool2d,
@@ -437,6 +438,18 @@ const REGISTRY: Record<string, Case[]> = {
       label: 'dilation 2, circular',
       fn: (x, g) => conv2dBackwardWeight(x, g, [1, 1, 2, 2], { dilation: 2, padding: 1, paddingMode: 'circular' }),
       inputs: () => [r([1, 1, 4, 4]), r(convOutShape([1, 1, 4, 4], [1, 1, 2, 2], { dilation: 2, padding: 1, paddingMode: 'circular' }))],
+    },
+  ),
+  convTranspose2d: cases(
+    {
+      label: 'stride 2, padding 1, outputPadding 1, bias',
+      fn: (x, w, b) => convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }),
+      inputs: () => [r([1, 2, 3, 3]), r([2, 3, 3, 3]), r([3])],
+    },
+    {
+      label: 'groups 2, dilation 2, unbatched',
+      fn: (x, w) => convTranspose2d(x, w, null, { groups: 2, dilation: 2 }),
+      inputs: () => [r([4, 2, 3]), r([4, 1, 2, 2])],
     },
   ),
   pad: cases(

@@ -110,3 +110,60 @@ export function pad(x: Tensor, padding: readonly number[], mode: nd.PadMode = 'c
 export function padBackward(gradOut: Tensor, inputShape: readonly number[], padding: readonly number[], mode: nd.PadMode = 'constant'): Tensor {
   return fromOp('PadBackwardBackward0', nd.padBackward(gradOut.data, inputShape, padding, mode), [gradOut], (g) => [pad(g, padding, mode)]);
 }
+
+/** Options of {@link convTranspose2d} (PyTorch's names, camelCase). */
+export interface ConvTranspose2dOptions {
+  /** Step of the forward convolution this transposes (default 1). */
+  stride?: number | readonly [number, number];
+  /** Padding of that convolution: removed from the output's borders (default 0). */
+  padding?: number | readonly [number, number];
+  /** Extra rows/columns added at the bottom/right; must be smaller than stride or dilation (default 0). */
+  outputPadding?: number | readonly [number, number];
+  /** Channel groups (default 1). */
+  groups?: number;
+  /** Dilation of that convolution (default 1). */
+  dilation?: number | readonly [number, number];
+}
+
+/**
+ * Transposed convolution ("deconvolution"), PyTorch's `conv_transpose2d`: input (N, Cin, H, W),
+ * weight (Cin, O/groups, kh, kw), bias (O). It is exactly the input-gradient of the convolution it
+ * transposes, so it reuses that kernel (and its gradients):
+ * `Hout = (H − 1)·s − 2p + d·(k − 1) + outputPadding + 1`.
+ * @example
+ * ```ts
+ * convTranspose2d(tensor(randn([1, 2, 4, 4])), tensor(randn([2, 3, 3, 3])), null, { stride: 2, padding: 1, outputPadding: 1 }).shape;
+ * // [1, 3, 8, 8]
+ * ```
+ */
+export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTranspose2dOptions = {}): Tensor {
+  const op = 'convTranspose2d';
+  if (input.ndim === 3) {
+    // unbatched (C, H, W), as PyTorch accepts: add the batch dim and take it off again
+    const out = convTranspose2d(reshape(input, [1, ...input.shape]), weight, bias, options);
+    return reshape(out, out.shape.slice(1));
+  }
+  const f = nd.formatShape;
+  if (input.ndim !== 4) throw new RangeError(`${op}: expected input (N, C, H, W) or (C, H, W), got shape ${f(input.shape)}`);
+  if (weight.ndim !== 4) throw new RangeError(`${op}: expected weight (Cin, O/groups, kh, kw), got shape ${f(weight.shape)}`);
+  const groups = options.groups ?? 1;
+  const [s, p, op2, d] = (['stride', 'padding', 'outputPadding', 'dilation'] as const).map((k) =>
+    nd.pair(op, k, options[k] ?? (k === 'stride' || k === 'dilation' ? 1 : 0)),
+  ) as [[number, number], [number, number], [number, number], [number, number]];
+  for (let i = 0; i < 2; i++) {
+    if (op2[i]! < 0 || (op2[i]! >= s[i]! && op2[i]! >= d[i]!)) {
+      throw new RangeError(`${op}: outputPadding ${f(op2)} must be non-negative and smaller than either stride ${f(s)} or dilation ${f(d)}`);
+    }
+  }
+  if (input.shape[1] !== weight.shape[0]) {
+    throw new RangeError(`${op}: input has ${input.shape[1]} channels but weight expects ${weight.shape[0]} (weight shape ${f(weight.shape)})`);
+  }
+  const [n, , h, w] = input.shape as [number, number, number, number];
+  const [, og, kh, kw] = weight.shape as [number, number, number, number];
+  const outShape = [n, og * groups, (h - 1) * s[0] - 2 * p[0] + d[0] * (kh - 1) + op2[0] + 1, (w - 1) * s[1] - 2 * p[1] + d[1] * (kw - 1) + op2[1] + 1];
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== outShape[1])) {
+    throw new RangeError(`${op}: bias must have shape [${outShape[1]}], got ${f(bias.shape)}`);
+  }
+  const y = conv2dBackwardInput(input, weight, outShape, { stride: s, padding: p, dilation: d, groups });
+  return bias ? y.add(reshape(bias, [1, -1, 1, 1])) : y;
+}
