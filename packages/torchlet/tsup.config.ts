@@ -1,15 +1,15 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/node.ts'],
-  external: [/^node:/],
-  removeNodeProtocol: false,
+  // not bundled: each source file becomes one module, so `export * from '@torchlet/autograd'` stays a
+  // static ESM re-export (bundling turns star re-exports of externals into runtime objects)
+  entry: ['src/**/*.ts', '!src/**/*.test.ts'],
+  bundle: false,
   format: ['esm'],
   target: 'node20',
   platform: 'neutral',
-  // tsup 8 dts injects baseUrl; TS 6 rejects it (TS5101) unless silenced
-  dts: { compilerOptions: { ignoreDeprecations: '6.0' } },
+  // declarations come from tsc (tsconfig.build.json): the dts bundler mangles namespace re-exports
+  dts: false,
   sourcemap: true,
   clean: true,
-  treeshake: true,
 });

@@ -6,7 +6,15 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 
 const root = new URL('../../../', import.meta.url);
-const readmes = ['README.md', 'packages/ndarray/README.md', 'packages/autograd/README.md', 'packages/optim/README.md', 'packages/nn/README.md'];
+// data, io and backend-wasm run their README samples in their own tests
+const readmes = [
+  'README.md',
+  'packages/torchlet/README.md',
+  'packages/ndarray/README.md',
+  'packages/autograd/README.md',
+  'packages/nn/README.md',
+  'packages/optim/README.md',
+];
 const scratch = new URL('../.readme-samples/', import.meta.url);
 
 function samples(file: string): string[] {

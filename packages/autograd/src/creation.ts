@@ -30,7 +30,7 @@ function dtypeOf(options: FactoryOptions): { dtype?: nd.DType } {
 
 function floatOptions(options: RandomFactoryOptions): nd.RandomOptions<nd.FloatDType> {
   if (options.dtype && !nd.isFloatDType(options.dtype)) throw new TypeError(`random: expected a float dtype, got ${options.dtype}`);
-  return { ...(options.dtype ? { dtype: options.dtype as nd.FloatDType } : {}), ...(options.generator ? { generator: options.generator } : {}) };
+  return { ...(options.dtype ? { dtype: options.dtype } : {}), ...(options.generator ? { generator: options.generator } : {}) };
 }
 
 /**

@@ -534,10 +534,10 @@ const REGISTRY: Record<string, Case[]> = {
   ),
   // ---------------------------------------------------------------- joins
   cat: cases(
-    { label: 'dim 0, three inputs', fn: (a, b, c) => cat([a!, b!, c!], 0), inputs: () => [r([1, 3]), r([2, 3]), r([1, 3])] },
-    { label: 'last dim, used twice', fn: (a, b) => mul(cat([a!, b!], -1), cat([b!, a!], -1)), inputs: () => [r([2, 2]), r([2, 2])] },
+    { label: 'dim 0, three inputs', fn: (a, b, c) => cat([a, b, c], 0), inputs: () => [r([1, 3]), r([2, 3]), r([1, 3])] },
+    { label: 'last dim, used twice', fn: (a, b) => mul(cat([a, b], -1), cat([b, a], -1)), inputs: () => [r([2, 2]), r([2, 2])] },
   ),
-  stack: cases({ label: 'new middle dim', fn: (a, b) => stack([a!, b!], 1), inputs: () => [r([2, 3]), r([2, 3])] }),
+  stack: cases({ label: 'new middle dim', fn: (a, b) => stack([a, b], 1), inputs: () => [r([2, 3]), r([2, 3])] }),
 };
 
 /** Exports that are not differentiable ops (or not ops at all): no gradcheck case expected. */
