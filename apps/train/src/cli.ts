@@ -9,7 +9,7 @@ import { trainLenet } from './train-lenet.js';
 
 function edge(): void {
   crossCorrelationExamples((text) => console.log(`${text}\n`));
-  console.log('Learning the kernel back from the image and its edges (conv2d, no bias, lr 3e-2):');
+  console.log('Learning the kernel back from the image and its edges: Conv2d(1, 1, [1, 2], { bias: false }), lr 3e-2');
   manualSeed(0);
   const w = learnKernel((line) => console.log(line));
   console.log(`\nlearned kernel: ${w.reshape(1, 2).toString()}\ntrue kernel:    tensor([[ 1., -1.]])`);

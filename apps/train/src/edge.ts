@@ -3,8 +3,9 @@
  * torchlet: the worked example, the vertical edges of a black-and-white image, the transposed
  * image whose vertical-edge detector sees nothing, and gradient descent learning the kernel back.
  */
-import { conv2d, noGrad, tensor, type Tensor } from '@torchlet/autograd';
-import { array, corr2d, ones, uniform, type Generator, type NDArray } from '@torchlet/ndarray';
+import { noGrad, tensor, type Tensor } from '@torchlet/autograd';
+import { array, corr2d, ones, type NDArray } from '@torchlet/ndarray';
+import { Conv2d } from '@torchlet/nn';
 
 /** The 6×8 image of the textbook: ones, with columns 2..5 black (zero). */
 export function edgeImage(): NDArray {
@@ -32,25 +33,24 @@ export interface LearnOptions {
   iterations?: number;
   /** Learning rate (default 3e-2). */
   lr?: number;
-  /** Generator for the initial kernel (default: torchlet's seeded default). */
-  generator?: Generator;
 }
 
 /**
- * Learns the 1×2 edge kernel back from the image and its edges: a conv2d with no bias, squared
- * error, plain gradient descent, the loss printed every 2 steps. Returns the learned kernel.
+ * Learns the 1×2 edge kernel back from the image and its edges, as the textbook does: a
+ * `Conv2d(1, 1, [1, 2], { bias: false })` (initialised from the seeded generator), squared error,
+ * plain gradient descent on its weight, the loss printed every 2 steps. Returns the learned kernel.
  */
 export function learnKernel(print: (text: string) => void, options: LearnOptions = {}): Tensor {
   const { iterations = 10, lr = 3e-2 } = options;
+  const conv = new Conv2d(1, 1, [1, 2], { bias: false });
   const X = tensor(edgeImage().reshape(1, 1, 6, 8));
   const Y = tensor(corr2d(edgeImage(), array([[1, -1]])).reshape(1, 1, 6, 7));
-  const w = tensor(uniform([1, 1, 1, 2], 0, 1, options.generator ? { generator: options.generator } : {}), { requiresGrad: true });
   for (let i = 0; i < iterations; i++) {
-    const loss = conv2d(X, w).sub(Y).pow(2).sum();
+    const loss = conv.forward(X).sub(Y).pow(2).sum();
+    conv.zeroGrad();
     loss.backward();
-    noGrad(() => w.sub_(w.grad!.mul(lr)));
-    w.grad = null;
+    noGrad(() => conv.weight.sub_(conv.weight.grad!.mul(lr)));
     if ((i + 1) % 2 === 0) print(`epoch ${i + 1}, loss ${loss.item().toFixed(3)}`);
   }
-  return w.detach();
+  return conv.weight.detach();
 }
