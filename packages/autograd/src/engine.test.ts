@@ -549,6 +549,11 @@ describe('tensor() and accessors', () => {
     expect(t.gradFn).toBeNull();
   });
 
+  it('names itself in the errors of bad data', () => {
+    expect(() => tensor([[1, 2], [3]])).toThrow(/^tensor: ragged nested array: expected length 2 at \[1\], got 1/);
+    expect(() => tensor([1.5], { dtype: 'int32' })).toThrow(/^tensor: value 1.5 at flat index 0 is not representable as int32/);
+  });
+
   it('builds from a typed array with a shape, keeping its dtype', () => {
     const t = tensor(new Float64Array([1, 2, 3, 4, 5, 6]), { shape: [3, 2] });
     expect(t.shape).toEqual([3, 2]);

@@ -457,7 +457,15 @@ export function tensor(data: NestedArray | TypedArray | readonly number[] | NDAr
   let nd: NDArray;
   if (data instanceof Tensor) nd = data.data.clone();
   else if (data instanceof NDArray) nd = data.clone();
-  else nd = array(data, { ...(options.dtype ? { dtype: options.dtype } : {}), ...(options.shape ? { shape: options.shape } : {}) });
+  else {
+    try {
+      nd = array(data, { ...(options.dtype ? { dtype: options.dtype } : {}), ...(options.shape ? { shape: options.shape } : {}) });
+    } catch (e) {
+      // the user called tensor(), so the message names tensor, not the ndarray helper behind it
+      if (e instanceof Error) e.message = e.message.replace(/^array:/, 'tensor:');
+      throw e;
+    }
+  }
   if ((data instanceof Tensor || data instanceof NDArray) && options.dtype && nd.dtype !== options.dtype) nd = nd.astype(options.dtype);
   return new Tensor(nd, { requiresGrad: options.requiresGrad ?? false });
 }
