@@ -18,7 +18,11 @@ echo "vitest: $((SECONDS - t0))s"
 conformance_rc=0
 if [ -f apps/conformance/package.json ]; then
   t0=$SECONDS
-  node apps/conformance/dist/cli.js || conformance_rc=$?
+  # the whole reference suite on every backend
+  for backend in js wasm; do
+    echo "conformance --backend $backend:"
+    node apps/conformance/dist/cli.js --backend "$backend" || conformance_rc=$?
+  done
   echo "conformance: $((SECONDS - t0))s"
 fi
 

@@ -5,13 +5,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createWasmBackend } from '@torchlet/backend-wasm';
 import { jsBackend, setBackend, type Backend } from '@torchlet/ndarray';
 import { failureLines, suiteSummaries, totalLine } from './report.js';
 import { runSuites } from './run.js';
 import { loadSuites } from './suite.js';
 
-const USAGE = 'usage: torchlet-conformance [DIR…] [--filter PATTERN] [--json FILE] [--backend js]';
-const BACKENDS: Record<string, Backend> = { js: jsBackend };
+const USAGE = 'usage: torchlet-conformance [DIR…] [--filter PATTERN] [--json FILE] [--backend js|wasm]';
+const BACKENDS: Record<string, () => Promise<Backend>> = {
+  js: () => Promise.resolve(jsBackend),
+  wasm: () => createWasmBackend(),
+};
 const here = dirname(fileURLToPath(import.meta.url));
 /** The suite copy committed in the repository. */
 const DEFAULT_DIR = resolve(here, '../../../golden');
@@ -44,13 +48,13 @@ function parse(argv: readonly string[]): Options {
   return o;
 }
 
-function main(argv: readonly string[]): number {
+async function main(argv: readonly string[]): Promise<number> {
   let options: Options;
   try {
     options = parse(argv);
-    const backend = BACKENDS[options.backend];
-    if (!backend) throw new Error(`unknown backend ${options.backend} (known: ${Object.keys(BACKENDS).join(', ')})`);
-    setBackend(backend);
+    const make = BACKENDS[options.backend];
+    if (!make) throw new Error(`unknown backend ${options.backend} (known: ${Object.keys(BACKENDS).join(', ')})`);
+    setBackend(await make());
   } catch (e) {
     console.error(`torchlet-conformance: ${(e as Error).message}\n${USAGE}`);
     return 2;
@@ -67,4 +71,4 @@ function main(argv: readonly string[]): number {
   return results.some((r) => r.status === 'failed') || results.length === 0 ? 1 : 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -75,6 +75,8 @@ export async function trainLenet(options: TrainOptions, out: Output = process.st
     if (!options.quiet) out.write(`${text}\n`);
   };
   const started = performance.now();
+  // the WebAssembly backend torchlet selected on load: give it every core for the big calls
+  await torch.wasmBackend?.setNumThreads('auto');
   const { train, test } = digits ?? (await loadDigits(options));
   torch.manualSeed(options.seed);
   const model = lenet5(options.activation);

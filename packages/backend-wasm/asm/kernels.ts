@@ -1,0 +1,886 @@
+// The WebAssembly kernels of @torchlet/backend-wasm, in AssemblyScript (compiled by scripts/build-wasm.mjs).
+//
+// One source, two builds: with `--enable relaxed-simd`, ASC_FEATURE_RELAXED_SIMD is true and every
+// multiply-add of the GEMM micro-kernel is one `f32x4.relaxed_madd` (a fused multiply-add where the
+// hardware has one); without it, a `f32x4.mul` + `f32x4.add` pair. The untaken branch is never
+// compiled, so the plain build contains no relaxed instruction.
+//
+// Memory is imported (the JS side owns and grows it; with `--sharedMemory`, the threaded builds
+// share it with worker threads). All pointers are byte offsets into it; the JS side lays its
+// buffers out from `heapBase()` up. Every matrix is row-major float32. Nothing here allocates and
+// nothing is written outside the buffers passed in: scratch space is passed in as `work`, so that
+// threads running kernels side by side on one memory never touch each other's data. The only
+// per-instance state is the current geometry (globals are per instance, hence per thread).
+
+// ---------------------------------------------------------------------------------------------
+// GEMM: C = alpha · op(A) · op(B) + beta · C (the GotoBLAS / BLIS loop structure)
+//
+//   for jc in steps of NC over the columns of C          (B block: KC × NC, in L2/L3)
+//     for pc in steps of KC over the shared dim k
+//       pack op(B)[pc:pc+KC, jc:jc+NC] into NR-column micro-panels
+//       for ic in steps of MC over the rows of C         (A block: MC × KC, in L2)
+//         pack op(A)[ic:ic+MC, pc:pc+KC] into MR-row micro-panels
+//         for each NR-column micro-panel of B            (KC × NR, in L1)
+//           for each MR-row micro-panel of A
+//             MR × NR micro-kernel: 8 v128 accumulators (4 rows × 2 f32x4), one rank-1 update per p
+//
+// The micro-kernel keeps 8 accumulators + 2 B vectors + 1 broadcast A value live: 11 of the 16
+// xmm registers, so V8 does not spill (a larger tile would).
+// ---------------------------------------------------------------------------------------------
+
+const MR: i32 = 4;
+const NR: i32 = 8;
+const KC: i32 = 256;
+const MC: i32 = 128;
+const NC: i32 = 2048;
+
+/** Where the JS side may start laying out its buffers. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** 1 when this is the relaxed-SIMD build. */
+export function isRelaxed(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}
+
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return f32x4.relaxed_madd(a, b, c);
+  } else {
+    return f32x4.add(f32x4.mul(a, b), c);
+  }
+}
+
+@inline function f32ptr(base: usize, index: i32): usize {
+  return base + ((<usize>index) << 2);
+}
+
+@inline function roundUp(x: i32, to: i32): i32 {
+  return ((x + to - 1) / to) * to;
+}
+
+/** Bytes of scratch `sgemm` needs for an m × n × k product (the two packed blocks and one edge tile). */
+export function sgemmWorkBytes(m: i32, n: i32, k: i32): i32 {
+  const kc = min(k, KC);
+  return (roundUp(min(m, MC), MR) * kc + roundUp(min(n, NC), NR) * kc + MR * NR) * 4;
+}
+
+/** `n` floats from `src` to `dst` (non-overlapping). */
+@inline function copyF32(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(f32ptr(dst, i), v128.load(f32ptr(src, i)));
+  for (; i < n; i++) store<f32>(f32ptr(dst, i), load<f32>(f32ptr(src, i)));
+}
+
+/** `n` zeros from `dst`. */
+@inline function zeroF32(dst: usize, n: i32): void {
+  const z = i32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(f32ptr(dst, i), z);
+  for (; i < n; i++) store<f32>(f32ptr(dst, i), 0);
+}
+
+/** `n` copies of `v` from `dst`. */
+function fillF32(dst: usize, v: f32, n: i32): void {
+  const s = f32x4.splat(v);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(f32ptr(dst, i), s);
+  for (; i < n; i++) store<f32>(f32ptr(dst, i), v);
+}
+
+/** dst[i] += src[i] for `n` floats. */
+@inline function addF32(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const d = f32ptr(dst, i);
+    v128.store(d, f32x4.add(v128.load(d), v128.load(f32ptr(src, i))));
+  }
+  for (; i < n; i++) {
+    const d = f32ptr(dst, i);
+    store<f32>(d, load<f32>(d) + load<f32>(f32ptr(src, i)));
+  }
+}
+
+/**
+ * Packs `op(A)[0:mc, 0:kc]` with `op(A) = A` (row i at `a + i·lda`, contiguous in p) into MR-row
+ * panels: panel r holds, for each p, the MR values `op(A)[r·MR + 0..MR-1, p]`; missing rows are 0.
+ * Full panels are transposed 4 × 4 at a time in registers.
+ */
+function packAN(dst: usize, a: usize, lda: i32, mc: i32, kc: i32): void {
+  let d = dst;
+  for (let i0 = 0; i0 < mc; i0 += MR) {
+    const rows = min(MR, mc - i0);
+    const r0 = f32ptr(a, i0 * lda);
+    if (rows == MR) {
+      const r1 = f32ptr(r0, lda);
+      const r2 = f32ptr(r1, lda);
+      const r3 = f32ptr(r2, lda);
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const x0 = v128.load(f32ptr(r0, p));
+        const x1 = v128.load(f32ptr(r1, p));
+        const x2 = v128.load(f32ptr(r2, p));
+        const x3 = v128.load(f32ptr(r3, p));
+        const t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5);
+        const t1 = i32x4.shuffle(x0, x1, 2, 6, 3, 7);
+        const t2 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
+        const t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
+        v128.store(d, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+        v128.store(d, i32x4.shuffle(t0, t2, 2, 3, 6, 7), 16);
+        v128.store(d, i32x4.shuffle(t1, t3, 0, 1, 4, 5), 32);
+        v128.store(d, i32x4.shuffle(t1, t3, 2, 3, 6, 7), 48);
+        d += 64;
+      }
+      for (; p < kc; p++) {
+        store<f32>(d, load<f32>(f32ptr(r0, p)));
+        store<f32>(d, load<f32>(f32ptr(r1, p)), 4);
+        store<f32>(d, load<f32>(f32ptr(r2, p)), 8);
+        store<f32>(d, load<f32>(f32ptr(r3, p)), 12);
+        d += 16;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        for (let r = 0; r < MR; r++) {
+          store<f32>(f32ptr(d, r), r < rows ? load<f32>(f32ptr(r0, r * lda + p)) : 0);
+        }
+        d += 16;
+      }
+    }
+  }
+}
+
+/**
+ * Same as {@link packAN} for `op(A) = Aᵀ`: `op(A)[i, p] = A[p, i]`, so each p reads a contiguous
+ * stretch of a row of A, MR values per panel.
+ */
+function packAT(dst: usize, a: usize, lda: i32, mc: i32, kc: i32): void {
+  const full = mc / MR;
+  const rest = mc - full * MR;
+  const panelBytes = <usize>(kc * MR) << 2;
+  for (let p = 0; p < kc; p++) {
+    const src = f32ptr(a, p * lda);
+    let d = f32ptr(dst, p * MR);
+    for (let r = 0; r < full; r++) {
+      v128.store(d, v128.load(f32ptr(src, r * MR)));
+      d += panelBytes;
+    }
+    if (rest > 0) {
+      for (let q = 0; q < MR; q++) store<f32>(f32ptr(d, q), q < rest ? load<f32>(f32ptr(src, full * MR + q)) : 0);
+    }
+  }
+}
+
+/**
+ * Packs `op(B)[0:kc, 0:nc]` with `op(B) = B` (row p at `b + p·ldb`, contiguous in j) into NR-column
+ * panels: panel q holds, for each p, the NR values `op(B)[p, q·NR + 0..NR-1]`; missing columns are 0.
+ */
+function packBN(dst: usize, b: usize, ldb: i32, kc: i32, nc: i32): void {
+  let d = dst;
+  for (let j0 = 0; j0 < nc; j0 += NR) {
+    const cols = min(NR, nc - j0);
+    let src = f32ptr(b, j0);
+    const step = <usize>ldb << 2;
+    if (cols == NR) {
+      for (let p = 0; p < kc; p++) {
+        v128.store(d, v128.load(src));
+        v128.store(d, v128.load(src, 16), 16);
+        d += 32;
+        src += step;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        for (let q = 0; q < NR; q++) store<f32>(f32ptr(d, q), q < cols ? load<f32>(f32ptr(src, q)) : 0);
+        d += 32;
+        src += step;
+      }
+    }
+  }
+}
+
+/**
+ * Same as {@link packBN} for `op(B) = Bᵀ`: `op(B)[p, j] = B[j, p]` (row j of B contiguous in p).
+ * Full panels read 8 rows of B four p at a time and transpose them in registers.
+ */
+function packBT(dst: usize, b: usize, ldb: i32, kc: i32, nc: i32): void {
+  let d = dst;
+  for (let j0 = 0; j0 < nc; j0 += NR) {
+    const cols = min(NR, nc - j0);
+    const r0 = f32ptr(b, j0 * ldb);
+    if (cols == NR) {
+      const r1 = f32ptr(r0, ldb);
+      const r2 = f32ptr(r1, ldb);
+      const r3 = f32ptr(r2, ldb);
+      const r4 = f32ptr(r3, ldb);
+      const r5 = f32ptr(r4, ldb);
+      const r6 = f32ptr(r5, ldb);
+      const r7 = f32ptr(r6, ldb);
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        let x0 = v128.load(f32ptr(r0, p));
+        let x1 = v128.load(f32ptr(r1, p));
+        let x2 = v128.load(f32ptr(r2, p));
+        let x3 = v128.load(f32ptr(r3, p));
+        let t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5);
+        let t1 = i32x4.shuffle(x0, x1, 2, 6, 3, 7);
+        let t2 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
+        let t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
+        v128.store(d, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+        v128.store(d, i32x4.shuffle(t0, t2, 2, 3, 6, 7), 32);
+        v128.store(d, i32x4.shuffle(t1, t3, 0, 1, 4, 5), 64);
+        v128.store(d, i32x4.shuffle(t1, t3, 2, 3, 6, 7), 96);
+        x0 = v128.load(f32ptr(r4, p));
+        x1 = v128.load(f32ptr(r5, p));
+        x2 = v128.load(f32ptr(r6, p));
+        x3 = v128.load(f32ptr(r7, p));
+        t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5);
+        t1 = i32x4.shuffle(x0, x1, 2, 6, 3, 7);
+        t2 = i32x4.shuffle(x2, x3, 0, 4, 1, 5);
+        t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
+        v128.store(d, i32x4.shuffle(t0, t2, 0, 1, 4, 5), 16);
+        v128.store(d, i32x4.shuffle(t0, t2, 2, 3, 6, 7), 48);
+        v128.store(d, i32x4.shuffle(t1, t3, 0, 1, 4, 5), 80);
+        v128.store(d, i32x4.shuffle(t1, t3, 2, 3, 6, 7), 112);
+        d += 128;
+      }
+      for (; p < kc; p++) {
+        for (let q = 0; q < NR; q++) store<f32>(f32ptr(d, q), load<f32>(f32ptr(r0, q * ldb + p)));
+        d += 32;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        for (let q = 0; q < NR; q++) store<f32>(f32ptr(d, q), q < cols ? load<f32>(f32ptr(r0, q * ldb + p)) : 0);
+        d += 32;
+      }
+    }
+  }
+}
+
+/** Stores one accumulator row (2 vectors) of a full tile: C = alpha·acc (+ beta·C). */
+@inline function storeRow(c: usize, x0: v128, x1: v128, va: v128, beta: f32, vb: v128): void {
+  if (beta == 0) {
+    v128.store(c, f32x4.mul(x0, va));
+    v128.store(c, f32x4.mul(x1, va), 16);
+  } else {
+    v128.store(c, f32x4.add(f32x4.mul(x0, va), f32x4.mul(v128.load(c), vb)));
+    v128.store(c, f32x4.add(f32x4.mul(x1, va), f32x4.mul(v128.load(c, 16), vb)), 16);
+  }
+}
+
+/**
+ * One MR × NR tile: `C[0:mr, 0:nr] = alpha · Ã·B̃ + beta · C` over a packed A panel and a packed B
+ * panel, both `kc` deep. C is not read when `beta = 0`. A right-edge tile (nr < NR) goes
+ * through the scratch tile `t` and is stored masked.
+ */
+function microKernel(kc: i32, pa: usize, pb: usize, alpha: f32, beta: f32, c: usize, ldc: i32, mr: i32, nr: i32, t: usize): void {
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0);
+  let c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0);
+  let c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
+    a = v128.load32_splat(pa, 8);
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
+    a = v128.load32_splat(pa, 12);
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
+    pa += 16;
+    pb += 32;
+  }
+  const va = f32x4.splat(alpha);
+  const vb = f32x4.splat(beta);
+  if (nr == NR) {
+    // full-width rows (all of a full tile; the first mr of a bottom-edge tile): vector stores
+    const step = <usize>ldc << 2;
+    storeRow(c, c00, c01, va, beta, vb);
+    if (mr > 1) storeRow(c + step, c10, c11, va, beta, vb);
+    if (mr > 2) storeRow(c + 2 * step, c20, c21, va, beta, vb);
+    if (mr > 3) storeRow(c + 3 * step, c30, c31, va, beta, vb);
+    return;
+  }
+  v128.store(t, f32x4.mul(c00, va));
+  v128.store(t, f32x4.mul(c01, va), 16);
+  v128.store(t, f32x4.mul(c10, va), 32);
+  v128.store(t, f32x4.mul(c11, va), 48);
+  v128.store(t, f32x4.mul(c20, va), 64);
+  v128.store(t, f32x4.mul(c21, va), 80);
+  v128.store(t, f32x4.mul(c30, va), 96);
+  v128.store(t, f32x4.mul(c31, va), 112);
+  for (let r = 0; r < mr; r++) {
+    const row = f32ptr(c, r * ldc);
+    for (let q = 0; q < nr; q++) {
+      const v = load<f32>(f32ptr(t, r * NR + q));
+      const at = f32ptr(row, q);
+      store<f32>(at, beta == 0 ? v : v + beta * load<f32>(at));
+    }
+  }
+}
+
+/** `C = beta · C` (zeros, C not read, when beta = 0). */
+function scaleC(m: i32, n: i32, beta: f32, c: usize, ldc: i32): void {
+  for (let i = 0; i < m; i++) {
+    const row = f32ptr(c, i * ldc);
+    if (beta == 0) zeroF32(row, n);
+    else if (beta != 1) for (let j = 0; j < n; j++) store<f32>(f32ptr(row, j), beta * load<f32>(f32ptr(row, j)));
+  }
+}
+
+/**
+ * Row-major SGEMM, `C = alpha · op(A) · op(B) + beta · C`, op(A) `m × k`, op(B) `k × n`; `lda`,
+ * `ldb`, `ldc` are row strides in floats; `work` has `sgemmWorkBytes(m, n, k)` bytes. With
+ * `beta = 0`, C is not read; with `k = 0` or `alpha = 0`, A and B are not read.
+ */
+export function sgemm(
+  transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: f32,
+  a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0 || alpha == 0) {
+    scaleC(m, n, beta, c, ldc);
+    return;
+  }
+  const kcMax = min(k, KC);
+  const pa = work;
+  const pb = f32ptr(work, roundUp(min(m, MC), MR) * kcMax);
+  const tile = f32ptr(pb, roundUp(min(n, NC), NR) * kcMax);
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const blockBeta: f32 = pc == 0 ? beta : 1;
+      if (transB) packBT(pb, f32ptr(b, jc * ldb + pc), ldb, kc, nc);
+      else packBN(pb, f32ptr(b, pc * ldb + jc), ldb, kc, nc);
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        if (transA) packAT(pa, f32ptr(a, pc * lda + ic), lda, mc, kc);
+        else packAN(pa, f32ptr(a, ic * lda + pc), lda, mc, kc);
+        const cBlock = f32ptr(c, ic * ldc + jc);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const pbPanel = f32ptr(pb, jr * kc);
+          for (let ir = 0; ir < mc; ir += MR) {
+            microKernel(kc, f32ptr(pa, ir * kc), pbPanel, alpha, blockBeta, f32ptr(cBlock, ir * ldc + jr), ldc, min(MR, mc - ir), nr, tile);
+          }
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Convolution (NCHW, im2col + GEMM, per batch item and group; see Backend's Conv2dGeometry)
+// ---------------------------------------------------------------------------------------------
+
+let gN: i32 = 0;
+let gC: i32 = 0;
+let gH: i32 = 0;
+let gW: i32 = 0;
+let gO: i32 = 0;
+let gOH: i32 = 0;
+let gOW: i32 = 0;
+let gKH: i32 = 0;
+let gKW: i32 = 0;
+let gSH: i32 = 1;
+let gSW: i32 = 1;
+let gPT: i32 = 0;
+let gPL: i32 = 0;
+let gDH: i32 = 1;
+let gDW: i32 = 1;
+let gG: i32 = 1;
+
+/** Sets the geometry the conv kernels below use (the fields of Conv2dGeometry, in order). */
+export function setConvGeometry(
+  batch: i32, inChannels: i32, inHeight: i32, inWidth: i32, outChannels: i32, outHeight: i32, outWidth: i32,
+  kernelHeight: i32, kernelWidth: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32,
+  dilationH: i32, dilationW: i32, groups: i32,
+): void {
+  gN = batch;
+  gC = inChannels;
+  gH = inHeight;
+  gW = inWidth;
+  gO = outChannels;
+  gOH = outHeight;
+  gOW = outWidth;
+  gKH = kernelHeight;
+  gKW = kernelWidth;
+  gSH = strideH;
+  gSW = strideW;
+  gPT = padTop;
+  gPL = padLeft;
+  gDH = dilationH;
+  gDW = dilationW;
+  gG = groups;
+}
+
+/** 1×1, stride 1, no padding, output the size of the input: the input already is the im2col matrix. */
+function isPointwise(): bool {
+  return gKH == 1 && gKW == 1 && gSH == 1 && gSW == 1 && gPT == 0 && gPL == 0 && gOH == gH && gOW == gW;
+}
+
+/** First output position `o` whose input position `o·stride + base` is ≥ 0. */
+@inline function validLo(base: i32, stride: i32, outSize: i32): i32 {
+  return base >= 0 ? 0 : min(outSize, (-base + stride - 1) / stride);
+}
+
+/** One past the last output position `o` whose input position `o·stride + base` is < size (≥ lo). */
+@inline function validHi(base: i32, stride: i32, size: i32, outSize: i32, lo: i32): i32 {
+  const last = size - 1 - base;
+  const hi = last < 0 ? 0 : min(outSize, last / stride + 1);
+  return max(lo, hi);
+}
+
+/** Floats of the im2col matrix of one batch item and group. */
+function colFloats(): i32 {
+  return (gC / gG) * gKH * gKW * gOH * gOW;
+}
+
+/**
+ * Scratch bytes the conv kernel `which` needs with the current geometry (0: forward, 1: backward
+ * input, 2: backward weight for `cols` columns of the weight blocks): the im2col matrix plus the
+ * GEMM's blocks.
+ */
+export function convWorkBytes(which: i32, cols: i32): i32 {
+  const og = gO / gG;
+  const K = (gC / gG) * gKH * gKW;
+  const P = gOH * gOW;
+  const col = isPointwise() ? 0 : roundUp(colFloats(), 16) * 4;
+  if (which == 0) return col + sgemmWorkBytes(og, P, K);
+  if (which == 1) return col + sgemmWorkBytes(K, P, og);
+  return col + sgemmWorkBytes(og, cols, P);
+}
+
+/**
+ * Rows `[r0, r1)` of the im2col matrix of the input channels from `inp` (one batch item and group):
+ * row `r = (c·kh + i)·kw + j` holds, for every output position, the input value tap `(i, j)` of
+ * channel `c` reads (0 in the padding). Written consecutively from `col` (`[r1 − r0, outH·outW]`).
+ */
+function im2col(inp: usize, r0: i32, r1: i32, col: usize): void {
+  const H = gH, W = gW, OH = gOH, OW = gOW, KH = gKH, KW = gKW;
+  const SH = gSH, SW = gSW, DH = gDH, DW = gDW;
+  const plane = H * W;
+  let dst = col;
+  for (let r = r0; r < r1; r++) {
+    const cBase = f32ptr(inp, (r / (KH * KW)) * plane);
+    const yBase = ((r / KW) % KH) * DH - gPT;
+    const xBase = (r % KW) * DW - gPL;
+    const oy0 = validLo(yBase, SH, OH);
+    const oy1 = validHi(yBase, SH, H, OH, oy0);
+    const ox0 = validLo(xBase, SW, OW);
+    const ox1 = validHi(xBase, SW, W, OW, ox0);
+    // rows of the output that read the top/bottom padding are all zero
+    if (oy0 > 0) zeroF32(dst, oy0 * OW);
+    dst = f32ptr(dst, oy0 * OW);
+    for (let oy = oy0; oy < oy1; oy++) {
+      const srcRow = (oy * SH + yBase) * W + xBase; // + ox·SW, ≥ 0 for ox ≥ ox0
+      if (ox0 > 0) zeroF32(dst, ox0);
+      if (SW == 1) {
+        copyF32(f32ptr(dst, ox0), f32ptr(cBase, srcRow + ox0), ox1 - ox0);
+      } else {
+        for (let ox = ox0; ox < ox1; ox++) store<f32>(f32ptr(dst, ox), load<f32>(f32ptr(cBase, srcRow + ox * SW)));
+      }
+      if (ox1 < OW) zeroF32(f32ptr(dst, ox1), OW - ox1);
+      dst = f32ptr(dst, OW);
+    }
+    if (oy1 < OH) {
+      zeroF32(dst, (OH - oy1) * OW);
+      dst = f32ptr(dst, (OH - oy1) * OW);
+    }
+  }
+}
+
+/**
+ * The adjoint of {@link im2col}: adds every entry of `col` onto the input position it was read from
+ * (entries from the padding are dropped). Accumulates: the caller zeroes `grad` first.
+ */
+function col2im(col: usize, channels: i32, grad: usize): void {
+  const H = gH, W = gW, OH = gOH, OW = gOW, KH = gKH, KW = gKW;
+  const SH = gSH, SW = gSW, DH = gDH, DW = gDW;
+  const plane = H * W;
+  let row = 0;
+  for (let c = 0; c < channels; c++) {
+    const cBase = f32ptr(grad, c * plane);
+    for (let i = 0; i < KH; i++) {
+      const yBase = i * DH - gPT;
+      const oy0 = validLo(yBase, SH, OH);
+      const oy1 = validHi(yBase, SH, H, OH, oy0);
+      for (let j = 0; j < KW; j++, row++) {
+        const xBase = j * DW - gPL;
+        const ox0 = validLo(xBase, SW, OW);
+        const ox1 = validHi(xBase, SW, W, OW, ox0);
+        const rowBase = row * OH * OW;
+        for (let oy = oy0; oy < oy1; oy++) {
+          const dstRow = (oy * SH + yBase) * W + xBase;
+          const src = f32ptr(col, rowBase + oy * OW);
+          if (SW == 1) {
+            addF32(f32ptr(cBase, dstRow + ox0), f32ptr(src, ox0), ox1 - ox0);
+          } else {
+            for (let ox = ox0; ox < ox1; ox++) {
+              const d = f32ptr(cBase, dstRow + ox * SW);
+              store<f32>(d, load<f32>(d) + load<f32>(f32ptr(src, ox)));
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Convolution forward (`Backend.conv2dForward`) for the work items `[item0, item1)`, item
+ * `n·groups + g` being batch item n, group g (all of them: `0, batch·groups`); `bias` is 0 for
+ * none; `work` has convWorkBytes(0) bytes. Items write disjoint parts of `out`.
+ */
+export function conv2dForward(inp: usize, weight: usize, bias: usize, out: usize, work: usize, item0: i32, item1: i32): void {
+  const cg = gC / gG;
+  const og = gO / gG;
+  const K = cg * gKH * gKW;
+  const P = gOH * gOW;
+  const inPlane = gH * gW;
+  if (P == 0 || og == 0) return;
+  // the bias is written first and the GEMM adds onto it (beta = 1)
+  const beta: f32 = bias != 0 ? 1 : 0;
+  const pointwise = isPointwise();
+  const col = work;
+  const gemmWork = pointwise ? work : f32ptr(work, roundUp(colFloats(), 16));
+  for (let item = item0; item < item1; item++) {
+    const n = item / gG;
+    const grp = item % gG;
+    const dst = f32ptr(out, (n * gO + grp * og) * P);
+    if (bias != 0) {
+      for (let o = 0; o < og; o++) fillF32(f32ptr(dst, o * P), load<f32>(f32ptr(bias, grp * og + o)), P);
+    } else if (K == 0) {
+      zeroF32(dst, og * P);
+    }
+    if (K == 0) continue;
+    const src = f32ptr(inp, (n * gC + grp * cg) * inPlane);
+    const w = f32ptr(weight, grp * og * K);
+    if (pointwise) {
+      sgemm(0, 0, og, P, K, 1, w, K, src, P, beta, dst, P, gemmWork);
+    } else {
+      im2col(src, 0, K, col);
+      sgemm(0, 0, og, P, K, 1, w, K, col, P, beta, dst, P, gemmWork);
+    }
+  }
+}
+
+/**
+ * Convolution backward w.r.t. the input (`Backend.conv2dBackwardInput`) for the work items
+ * `[item0, item1)` (as in {@link conv2dForward}); `work` has convWorkBytes(1) bytes. Items write
+ * disjoint parts of `gradInput`.
+ */
+export function conv2dBackwardInput(gradOut: usize, weight: usize, gradInput: usize, work: usize, item0: i32, item1: i32): void {
+  const cg = gC / gG;
+  const og = gO / gG;
+  const K = cg * gKH * gKW;
+  const P = gOH * gOW;
+  const inPlane = gH * gW;
+  const pointwise = isPointwise() && og > 0 && P > 0;
+  const col = work;
+  const gemmWork = pointwise ? work : f32ptr(work, roundUp(colFloats(), 16));
+  for (let item = item0; item < item1; item++) {
+    const n = item / gG;
+    const grp = item % gG;
+    const dst = f32ptr(gradInput, (n * gC + grp * cg) * inPlane);
+    const src = f32ptr(gradOut, (n * gO + grp * og) * P);
+    const w = f32ptr(weight, grp * og * K);
+    if (pointwise) {
+      // the column matrix is the input gradient itself: the GEMM overwrites it (beta = 0)
+      sgemm(1, 0, K, P, og, 1, w, K, src, P, 0, dst, P, gemmWork);
+      continue;
+    }
+    zeroF32(dst, cg * inPlane);
+    if (og == 0 || P == 0 || K == 0) continue;
+    sgemm(1, 0, K, P, og, 1, w, K, src, P, 0, col, P, gemmWork);
+    col2im(col, cg, dst);
+  }
+}
+
+/**
+ * Convolution backward w.r.t. the weight (`Backend.conv2dBackwardWeight`), for the columns
+ * `[r0, r1)` of every group's `[outChannels/groups, K]` weight block (all of them: `0, K`), summed
+ * over the whole batch; `work` has convWorkBytes(2) bytes. Column ranges write disjoint parts of
+ * `gradWeight`, and each element is summed in the same order whatever the ranges.
+ */
+export function conv2dBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, work: usize, r0: i32, r1: i32): void {
+  const cg = gC / gG;
+  const og = gO / gG;
+  const K = cg * gKH * gKW;
+  const P = gOH * gOW;
+  const inPlane = gH * gW;
+  const cols = r1 - r0;
+  if (cols <= 0 || og == 0) return;
+  if (gN == 0 || P == 0) {
+    // an empty sum
+    for (let grp = 0; grp < gG; grp++) {
+      for (let o = 0; o < og; o++) zeroF32(f32ptr(gradWeight, (grp * og + o) * K + r0), cols);
+    }
+    return;
+  }
+  const pointwise = isPointwise();
+  const col = work;
+  const gemmWork = pointwise ? work : f32ptr(work, roundUp(colFloats(), 16));
+  for (let n = 0; n < gN; n++) {
+    // the first batch item overwrites the gradient, the others add onto it
+    const beta: f32 = n == 0 ? 0 : 1;
+    for (let grp = 0; grp < gG; grp++) {
+      const src = f32ptr(inp, (n * gC + grp * cg) * inPlane);
+      const dy = f32ptr(gradOut, (n * gO + grp * og) * P);
+      const dw = f32ptr(gradWeight, grp * og * K + r0);
+      if (pointwise) {
+        // K = channels: the rows of the im2col matrix are the input planes
+        sgemm(0, 1, og, cols, P, 1, dy, P, f32ptr(src, r0 * inPlane), P, beta, dw, K, gemmWork);
+      } else {
+        im2col(src, r0, r1, col);
+        sgemm(0, 1, og, cols, P, 1, dy, P, col, P, beta, dw, K, gemmWork);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pooling (see Backend's Pool2dGeometry); the same arithmetic as the pure-TypeScript kernels, so
+// the results are bit-identical (average sums are accumulated in f64, as JS numbers are).
+// ---------------------------------------------------------------------------------------------
+
+let pPlanes: i32 = 0;
+let pH: i32 = 0;
+let pW: i32 = 0;
+let pOH: i32 = 0;
+let pOW: i32 = 0;
+let pKH: i32 = 1;
+let pKW: i32 = 1;
+let pSH: i32 = 1;
+let pSW: i32 = 1;
+let pPH: i32 = 0;
+let pPW: i32 = 0;
+let pDH: i32 = 1;
+let pDW: i32 = 1;
+
+/** Sets the geometry the pooling kernels below use (the fields of Pool2dGeometry, in order). */
+export function setPoolGeometry(
+  planes: i32, inHeight: i32, inWidth: i32, outHeight: i32, outWidth: i32, kernelHeight: i32, kernelWidth: i32,
+  strideH: i32, strideW: i32, padH: i32, padW: i32, dilationH: i32, dilationW: i32,
+): void {
+  pPlanes = planes;
+  pH = inHeight;
+  pW = inWidth;
+  pOH = outHeight;
+  pOW = outWidth;
+  pKH = kernelHeight;
+  pKW = kernelWidth;
+  pSH = strideH;
+  pSW = strideW;
+  pPH = padH;
+  pPW = padW;
+  pDH = dilationH;
+  pDW = dilationW;
+}
+
+/** Scratch bytes of the pooling kernels: window bounds (6 i32 per output row/column) and one f64 divisor per output of a plane. */
+export function poolWorkBytes(): i32 {
+  return roundUp(6 * (pOH + pOW), 2) * 4 + pOH * pOW * 8;
+}
+
+/**
+ * Bounds of the max-pooling windows along one dim: window `o` taps `o·stride − pad + j·dilation`;
+ * taps in the padding are skipped (the start advances by whole dilation steps). Writes `start` and
+ * `end` (one past the last input index a tap may reach), i32 each.
+ */
+function maxBounds(start: usize, end: usize, outSize: i32, inSize: i32, kernel: i32, stride: i32, pad: i32, dilation: i32): void {
+  for (let o = 0; o < outSize; o++) {
+    let s = o * stride - pad;
+    const e = min(s + (kernel - 1) * dilation + 1, inSize);
+    if (s < 0) s += ((-s + dilation - 1) / dilation) * dilation;
+    store<i32>(start + (<usize>o << 2), s);
+    store<i32>(end + (<usize>o << 2), e);
+  }
+}
+
+/**
+ * Max pooling forward (`Backend.maxPool2dForward`): the maximum of each window and the flat index
+ * `h·inWidth + w` of its first occurrence; a NaN wins (the last NaN of the window gives the index);
+ * a window with no input element gives −∞ and index −1.
+ */
+export function maxPool2dForward(inp: usize, out: usize, indices: usize, work: usize): void {
+  const W = pW;
+  const hStart = work;
+  const hEnd = hStart + (<usize>pOH << 2);
+  const wStart = hEnd + (<usize>pOH << 2);
+  const wEnd = wStart + (<usize>pOW << 2);
+  maxBounds(hStart, hEnd, pOH, pH, pKH, pSH, pPH, pDH);
+  maxBounds(wStart, wEnd, pOW, pW, pKW, pSW, pPW, pDW);
+  const inPlane = pH * pW;
+  const DH = pDH, DW = pDW;
+  let o = 0;
+  for (let p = 0; p < pPlanes; p++) {
+    const base = f32ptr(inp, p * inPlane);
+    for (let oh = 0; oh < pOH; oh++) {
+      const h0 = load<i32>(hStart + (<usize>oh << 2));
+      const h1 = load<i32>(hEnd + (<usize>oh << 2));
+      for (let ow = 0; ow < pOW; ow++, o++) {
+        const w0 = load<i32>(wStart + (<usize>ow << 2));
+        const w1 = load<i32>(wEnd + (<usize>ow << 2));
+        let best: f32 = -Infinity;
+        let bestIndex: i32 = h0 < h1 && w0 < w1 ? h0 * W + w0 : -1;
+        for (let ih = h0; ih < h1; ih += DH) {
+          const row = ih * W;
+          for (let iw = row + w0, iwEnd = row + w1; iw < iwEnd; iw += DW) {
+            const v = load<f32>(f32ptr(base, iw));
+            if (v > best || v != v) {
+              best = v;
+              bestIndex = iw;
+            }
+          }
+        }
+        store<f32>(f32ptr(out, o), best);
+        store<i32>(indices + (<usize>o << 2), bestIndex);
+      }
+    }
+  }
+}
+
+/** Max pooling backward (`Backend.maxPool2dBackward`): zeroes gradInput, routes each gradient to its index (negative: nowhere). */
+export function maxPool2dBackward(gradOut: usize, indices: usize, gradInput: usize): void {
+  const inPlane = pH * pW;
+  const outPlane = pOH * pOW;
+  zeroF32(gradInput, pPlanes * inPlane);
+  let o = 0;
+  for (let p = 0; p < pPlanes; p++) {
+    const base = f32ptr(gradInput, p * inPlane);
+    for (const oEnd = o + outPlane; o < oEnd; o++) {
+      const idx = load<i32>(indices + (<usize>o << 2));
+      if (idx >= 0) {
+        const d = f32ptr(base, idx);
+        store<f32>(d, load<f32>(d) + load<f32>(f32ptr(gradOut, o)));
+      }
+    }
+  }
+}
+
+/**
+ * Bounds of the average-pooling windows along one dim: window `o` covers `[o·stride − pad,
+ * o·stride − pad + kernel)`, cut at the end of the padded input; `padded` is that extent, `start`
+ * and `end` the part within `[0, inSize)`.
+ */
+function avgBounds(start: usize, end: usize, padded: usize, outSize: i32, inSize: i32, kernel: i32, stride: i32, pad: i32): void {
+  for (let o = 0; o < outSize; o++) {
+    const s = o * stride - pad;
+    const e = min(s + kernel, inSize + pad);
+    const at = <usize>o << 2;
+    store<i32>(padded + at, e - s);
+    store<i32>(start + at, max(s, 0));
+    store<i32>(end + at, min(e, inSize));
+  }
+}
+
+/**
+ * Fills the bounds and the f64 divisor of every window of one output plane (0 for a window with no
+ * input element) into `work`; returns the pointer to the divisors.
+ */
+function avgSetup(work: usize, countIncludePad: i32, hasOverride: i32, divisorOverride: f64): usize {
+  const hStart = work;
+  const hEnd = hStart + (<usize>pOH << 2);
+  const hPad = hEnd + (<usize>pOH << 2);
+  const wStart = hPad + (<usize>pOH << 2);
+  const wEnd = wStart + (<usize>pOW << 2);
+  const wPad = wEnd + (<usize>pOW << 2);
+  avgBounds(hStart, hEnd, hPad, pOH, pH, pKH, pSH, pPH);
+  avgBounds(wStart, wEnd, wPad, pOW, pW, pKW, pSW, pPW);
+  const div = work + (<usize>roundUp(6 * (pOH + pOW), 2) << 2);
+  let o = 0;
+  for (let oh = 0; oh < pOH; oh++) {
+    const at = <usize>oh << 2;
+    const hn = load<i32>(hEnd + at) - load<i32>(hStart + at);
+    for (let ow = 0; ow < pOW; ow++, o++) {
+      const bt = <usize>ow << 2;
+      const wn = load<i32>(wEnd + bt) - load<i32>(wStart + bt);
+      let d: f64 = 0;
+      if (hn <= 0 || wn <= 0) d = 0;
+      else if (hasOverride) d = divisorOverride;
+      else if (countIncludePad) d = <f64>(load<i32>(hPad + at) * load<i32>(wPad + bt));
+      else d = <f64>(hn * wn);
+      store<f64>(div + (<usize>o << 3), d);
+    }
+  }
+  return div;
+}
+
+/** Average pooling forward (`Backend.avgPool2dForward`); `work` has poolWorkBytes() bytes. */
+export function avgPool2dForward(countIncludePad: i32, hasOverride: i32, divisorOverride: f64, inp: usize, out: usize, work: usize): void {
+  const div = avgSetup(work, countIncludePad, hasOverride, divisorOverride);
+  const hStart = work;
+  const hEnd = hStart + (<usize>pOH << 2);
+  const wStart = hEnd + (<usize>(2 * pOH) << 2);
+  const wEnd = wStart + (<usize>pOW << 2);
+  const W = pW;
+  const inPlane = pH * pW;
+  let o = 0;
+  for (let p = 0; p < pPlanes; p++) {
+    const base = p * inPlane;
+    let d = 0;
+    for (let oh = 0; oh < pOH; oh++) {
+      const r0 = base + load<i32>(hStart + (<usize>oh << 2)) * W;
+      const r1 = base + load<i32>(hEnd + (<usize>oh << 2)) * W;
+      for (let ow = 0; ow < pOW; ow++, o++, d++) {
+        const dv = load<f64>(div + (<usize>d << 3));
+        if (dv == 0) {
+          store<f32>(f32ptr(out, o), 0);
+          continue;
+        }
+        const w0 = load<i32>(wStart + (<usize>ow << 2));
+        const w1 = load<i32>(wEnd + (<usize>ow << 2));
+        let sum: f64 = 0;
+        for (let r = r0; r < r1; r += W) {
+          for (let i = r + w0, iEnd = r + w1; i < iEnd; i++) sum += <f64>load<f32>(f32ptr(inp, i));
+        }
+        store<f32>(f32ptr(out, o), <f32>(sum / dv));
+      }
+    }
+  }
+}
+
+/** Average pooling backward (`Backend.avgPool2dBackward`); `work` has poolWorkBytes() bytes. */
+export function avgPool2dBackward(countIncludePad: i32, hasOverride: i32, divisorOverride: f64, gradOut: usize, gradInput: usize, work: usize): void {
+  const div = avgSetup(work, countIncludePad, hasOverride, divisorOverride);
+  const hStart = work;
+  const hEnd = hStart + (<usize>pOH << 2);
+  const wStart = hEnd + (<usize>(2 * pOH) << 2);
+  const wEnd = wStart + (<usize>pOW << 2);
+  const W = pW;
+  const inPlane = pH * pW;
+  zeroF32(gradInput, pPlanes * inPlane);
+  let o = 0;
+  for (let p = 0; p < pPlanes; p++) {
+    const base = p * inPlane;
+    let d = 0;
+    for (let oh = 0; oh < pOH; oh++) {
+      const r0 = base + load<i32>(hStart + (<usize>oh << 2)) * W;
+      const r1 = base + load<i32>(hEnd + (<usize>oh << 2)) * W;
+      for (let ow = 0; ow < pOW; ow++, o++, d++) {
+        const dv = load<f64>(div + (<usize>d << 3));
+        if (dv == 0) continue;
+        const gv: f64 = <f64>load<f32>(f32ptr(gradOut, o)) / dv;
+        const w0 = load<i32>(wStart + (<usize>ow << 2));
+        const w1 = load<i32>(wEnd + (<usize>ow << 2));
+        for (let r = r0; r < r1; r += W) {
+          for (let i = r + w0, iEnd = r + w1; i < iEnd; i++) {
+            const at = f32ptr(gradInput, i);
+            store<f32>(at, <f32>(<f64>load<f32>(at) + gv));
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The wasm conv2d kernels (forward, backward input, backward weight) against jsBackend's on many
+ * random geometries: stride, padding through padTop/padLeft with asymmetric output sizes (the
+ * bottom/right padding is whatever outHeight/outWidth imply), dilation, groups, depthwise, 1×1.
+ */
+import { jsBackend, type Conv2dGeometry } from '@torchlet/ndarray';
+import { describe, expect, it } from 'vitest';
+import type { WasmBackend } from './backend.js';
+import { abs, backendFor, builds, convGeometry as geometry, expectClose, randArray, randomConvGeometry as randomGeometry, rng } from './test-helpers.js';
+
+const named: [string, Conv2dGeometry][] = [
+  ['1×1 pointwise (the input is the im2col matrix)', geometry({ batch: 2, inChannels: 6, inHeight: 5, inWidth: 7, outChannels: 4, kernelHeight: 1, kernelWidth: 1, strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, groups: 2 })],
+  ['1×1 stride 2', geometry({ batch: 2, inChannels: 3, inHeight: 7, inWidth: 6, outChannels: 5, kernelHeight: 1, kernelWidth: 1, strideH: 2, strideW: 2, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, groups: 1 })],
+  ['1×1 with padding', geometry({ batch: 1, inChannels: 2, inHeight: 4, inWidth: 4, outChannels: 3, kernelHeight: 1, kernelWidth: 1, strideH: 1, strideW: 1, padTop: 1, padLeft: 2, dilationH: 1, dilationW: 1, groups: 1 })],
+  ['depthwise 3×3', geometry({ batch: 2, inChannels: 8, inHeight: 9, inWidth: 9, outChannels: 8, kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, padTop: 1, padLeft: 1, dilationH: 1, dilationW: 1, groups: 8 })],
+  ["'same' with an even kernel (asymmetric padding)", geometry({ batch: 1, inChannels: 3, inHeight: 8, inWidth: 7, outChannels: 2, kernelHeight: 4, kernelWidth: 2, strideH: 1, strideW: 1, padTop: 1, padLeft: 0, padBottom: 2, padRight: 1, dilationH: 1, dilationW: 1, groups: 1 })],
+  ['LeNet conv1 (1→6, 5×5, pad 2)', geometry({ batch: 4, inChannels: 1, inHeight: 28, inWidth: 28, outChannels: 6, kernelHeight: 5, kernelWidth: 5, strideH: 1, strideW: 1, padTop: 2, padLeft: 2, dilationH: 1, dilationW: 1, groups: 1 })],
+  ['K > 256 and P > 2048 (several GEMM blocks)', geometry({ batch: 1, inChannels: 30, inHeight: 48, inWidth: 48, outChannels: 9, kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, padTop: 1, padLeft: 1, dilationH: 1, dilationW: 1, groups: 1 })],
+  ['more than 128 output channels', geometry({ batch: 2, inChannels: 3, inHeight: 5, inWidth: 5, outChannels: 133, kernelHeight: 3, kernelWidth: 3, strideH: 2, strideW: 1, padTop: 0, padLeft: 1, dilationH: 1, dilationW: 2, groups: 1 })],
+  ['dilated, strided, grouped', geometry({ batch: 3, inChannels: 6, inHeight: 11, inWidth: 10, outChannels: 9, kernelHeight: 3, kernelWidth: 2, strideH: 2, strideW: 3, padTop: 2, padLeft: 1, dilationH: 2, dilationW: 3, groups: 3 })],
+];
+
+/** Runs the three kernels on both backends and compares, each against its Σ|·| bound. */
+function compare(wasm: WasmBackend, g: Conv2dGeometry, seed: number, withBias: boolean): void {
+  const r = rng(seed);
+  const what = `${wasm.build} ${JSON.stringify(g)}`;
+  const nIn = g.batch * g.inChannels * g.inHeight * g.inWidth;
+  const nW = g.outChannels * (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
+  const nOut = g.batch * g.outChannels * g.outHeight * g.outWidth;
+  const x = randArray(r, nIn);
+  const w = randArray(r, nW);
+  const b = withBias ? randArray(r, g.outChannels) : null;
+  const dy = randArray(r, nOut);
+
+  const y0 = new Float32Array(nOut);
+  const y1 = new Float32Array(nOut).fill(NaN); // kernels overwrite their output completely
+  const yb = new Float32Array(nOut);
+  jsBackend.conv2dForward(g, x, w, b, y0);
+  wasm.conv2dForward(g, x, w, b, y1);
+  jsBackend.conv2dForward(g, abs(x), abs(w), b && abs(b), yb);
+  expectClose(`forward ${what}`, y1, y0, yb);
+
+  const dx0 = new Float32Array(nIn);
+  const dx1 = new Float32Array(nIn).fill(NaN);
+  const dxb = new Float32Array(nIn);
+  jsBackend.conv2dBackwardInput(g, dy, w, dx0);
+  wasm.conv2dBackwardInput(g, dy, w, dx1);
+  jsBackend.conv2dBackwardInput(g, abs(dy), abs(w), dxb);
+  expectClose(`backward input ${what}`, dx1, dx0, dxb);
+
+  const dw0 = new Float32Array(nW);
+  const dw1 = new Float32Array(nW).fill(NaN);
+  const dwb = new Float32Array(nW);
+  jsBackend.conv2dBackwardWeight(g, x, dy, dw0);
+  wasm.conv2dBackwardWeight(g, x, dy, dw1);
+  jsBackend.conv2dBackwardWeight(g, abs(x), abs(dy), dwb);
+  expectClose(`backward weight ${what}`, dw1, dw0, dwb);
+}
+
+describe.each(builds)('conv2d kernels (%s build) vs jsBackend', (build) => {
+  it.each(named)('%s', async (_name, g) => {
+    const wasm = await backendFor(build);
+    compare(wasm, g, 7, true);
+    compare(wasm, g, 8, false);
+  });
+
+  it('200 random geometries (stride, padding, asymmetric output, dilation, groups, depthwise, 1×1)', async () => {
+    const wasm = await backendFor(build);
+    const r = rng(2024);
+    for (let t = 0; t < 200; t++) compare(wasm, randomGeometry(r), 100 + t, r() < 0.5);
+  });
+
+  it('empty sizes: zero batch, zero output channels, zero-size output', async () => {
+    const wasm = await backendFor(build);
+    const base = geometry({ batch: 2, inChannels: 2, inHeight: 4, inWidth: 4, outChannels: 2, kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, groups: 1 });
+    // a zero-size output: the input gradient is all zeros, the weight gradient too
+    const g = { ...base, outHeight: 0 };
+    const dx = new Float32Array(64).fill(NaN);
+    wasm.conv2dBackwardInput(g, new Float32Array(0), new Float32Array(36), dx);
+    expect([...dx]).toEqual(new Array(64).fill(0));
+    const dw = new Float32Array(36).fill(NaN);
+    wasm.conv2dBackwardWeight(g, new Float32Array(64), new Float32Array(0), dw);
+    expect([...dw]).toEqual(new Array(36).fill(0));
+    // zero batch: the weight gradient is an empty sum
+    const dw2 = new Float32Array(36).fill(NaN);
+    wasm.conv2dBackwardWeight({ ...base, batch: 0 }, new Float32Array(0), new Float32Array(0), dw2);
+    expect([...dw2]).toEqual(new Array(36).fill(0));
+    // zero output channels: nothing to compute, the input gradient is zeros
+    const dx2 = new Float32Array(64).fill(NaN);
+    wasm.conv2dBackwardInput({ ...base, outChannels: 0 }, new Float32Array(0), new Float32Array(0), dx2);
+    expect([...dx2]).toEqual(new Array(64).fill(0));
+    // no input channel (K = 0): the output is the bias (or zeros), the weight gradient empty
+    const noInput = { ...base, inChannels: 0 };
+    for (const bias of [null, Float32Array.of(0.5, -2)]) {
+      const y0 = new Float32Array(2 * 2 * 4);
+      const y1 = new Float32Array(y0.length).fill(NaN);
+      jsBackend.conv2dForward(noInput, new Float32Array(0), new Float32Array(0), bias, y0);
+      wasm.conv2dForward(noInput, new Float32Array(0), new Float32Array(0), bias, y1);
+      expect([...y1]).toEqual([...y0]);
+    }
+    // a forward with no output element leaves `out` alone (there is nothing in it)
+    wasm.conv2dForward({ ...base, outChannels: 0 }, new Float32Array(64), new Float32Array(0), null, new Float32Array(0));
+  });
+
+  it('throws on storage shorter than the geometry and on impossible geometries', async () => {
+    const wasm = await backendFor(build);
+    const g = geometry({ batch: 1, inChannels: 2, inHeight: 4, inWidth: 4, outChannels: 2, kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, groups: 1 });
+    expect(() => wasm.conv2dForward(g, new Float32Array(31), new Float32Array(36), null, new Float32Array(8))).toThrow(/input has 31 elements, the geometry needs 32/);
+    expect(() => wasm.conv2dBackwardInput(g, new Float32Array(8), new Float32Array(35), new Float32Array(32))).toThrow(/weight/);
+    expect(() => wasm.conv2dBackwardWeight(g, new Float32Array(32), new Float32Array(8), new Float32Array(3))).toThrow(/gradWeight/);
+    expect(() => wasm.conv2dForward({ ...g, groups: 3 }, new Float32Array(32), new Float32Array(36), null, new Float32Array(8))).toThrow(/groups 3/);
+    expect(() => wasm.conv2dForward({ ...g, strideH: 0 }, new Float32Array(32), new Float32Array(36), null, new Float32Array(8))).toThrow(RangeError);
+  });
+
+  it('float64 storage goes to jsBackend (same result, bit for bit)', async () => {
+    const wasm = await backendFor(build);
+    const g = named[8]![1];
+    const r = rng(3);
+    const x = Float64Array.from({ length: g.batch * g.inChannels * g.inHeight * g.inWidth }, r);
+    const w = Float64Array.from({ length: g.outChannels * (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth }, r);
+    const y0 = new Float64Array(g.batch * g.outChannels * g.outHeight * g.outWidth);
+    const y1 = new Float64Array(y0.length);
+    jsBackend.conv2dForward(g, x, w, null, y0);
+    wasm.conv2dForward(g, x, w, null, y1);
+    expect([...y1]).toEqual([...y0]);
+    const dx0 = new Float64Array(x.length);
+    const dx1 = new Float64Array(x.length);
+    jsBackend.conv2dBackwardInput(g, y0, w, dx0);
+    wasm.conv2dBackwardInput(g, y0, w, dx1);
+    expect([...dx1]).toEqual([...dx0]);
+    const dw0 = new Float64Array(w.length);
+    const dw1 = new Float64Array(w.length);
+    jsBackend.conv2dBackwardWeight(g, x, y0, dw0);
+    wasm.conv2dBackwardWeight(g, x, y0, dw1);
+    expect([...dw1]).toEqual([...dw0]);
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * Worker threads (Node): every split computes each output element with the operations of the
+ * one-thread kernel, so results must equal the one-thread backend's bit for bit. The tests split
+ * every call (minParallelFlops: 0) to exercise the dispatch on many small problems.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Conv2dGeometry } from '@torchlet/ndarray';
+import { describe, expect, it } from 'vitest';
+import { createWasmBackend, type WasmBackend } from './backend.js';
+import { backendFor, builds, convGeometry, expectSameBits, randArray, randomConvGeometry, rng } from './test-helpers.js';
+
+function gemmBoth(one: WasmBackend, many: WasmBackend, seed: number, transA: boolean, transB: boolean, m: number, n: number, k: number, beta: number): void {
+  const r = rng(seed);
+  const [lda, ldb] = [transA ? m : k, transB ? k : n];
+  const a = randArray(r, m * k);
+  const b = randArray(r, k * n);
+  const c0 = randArray(r, m * n);
+  const c1 = c0.slice();
+  one.gemm(transA, transB, m, n, k, 1.5, a, 0, lda, b, 0, ldb, beta, c0, 0, n);
+  many.gemm(transA, transB, m, n, k, 1.5, a, 0, lda, b, 0, ldb, beta, c1, 0, n);
+  expectSameBits(`gemm ${JSON.stringify({ transA, transB, m, n, k, beta })}`, c1, c0);
+}
+
+function convBoth(one: WasmBackend, many: WasmBackend, g: Conv2dGeometry, seed: number): void {
+  const r = rng(seed);
+  const nIn = g.batch * g.inChannels * g.inHeight * g.inWidth;
+  const nW = g.outChannels * (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
+  const nOut = g.batch * g.outChannels * g.outHeight * g.outWidth;
+  const x = randArray(r, nIn);
+  const w = randArray(r, nW);
+  const b = randArray(r, g.outChannels);
+  const dy = randArray(r, nOut);
+  const what = JSON.stringify(g);
+  const y = [new Float32Array(nOut), new Float32Array(nOut)] as const;
+  one.conv2dForward(g, x, w, b, y[0]);
+  many.conv2dForward(g, x, w, b, y[1]);
+  expectSameBits(`forward ${what}`, y[1], y[0]);
+  const dx = [new Float32Array(nIn), new Float32Array(nIn)] as const;
+  one.conv2dBackwardInput(g, dy, w, dx[0]);
+  many.conv2dBackwardInput(g, dy, w, dx[1]);
+  expectSameBits(`backward input ${what}`, dx[1], dx[0]);
+  const dw = [new Float32Array(nW), new Float32Array(nW)] as const;
+  one.conv2dBackwardWeight(g, x, dy, dw[0]);
+  many.conv2dBackwardWeight(g, x, dy, dw[1]);
+  expectSameBits(`backward weight ${what}`, dw[1], dw[0]);
+}
+
+describe.each(builds)('3 threads (%s build) vs 1 thread, bit for bit', (build) => {
+  const many = createWasmBackend({ build, numThreads: 3, minParallelFlops: 0 });
+
+  it('runs on 3 threads', async () => {
+    expect((await many).numThreads).toBe(3);
+  });
+
+  it('gemm: every transpose, split by columns or by rows, with tails', async () => {
+    const [one, m3] = [await backendFor(build), await many];
+    let seed = 1;
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        for (const [m, n, k] of [[5, 41, 30], [70, 9, 33], [3, 3, 3], [1, 100, 7], [100, 1, 7], [33, 260, 300], [130, 17, 5]]) {
+          gemmBoth(one, m3, seed++, transA, transB, m!, n!, k!, seed % 2 === 0 ? 0 : 0.5);
+        }
+      }
+    }
+  });
+
+  it('conv2d: 60 random geometries and the named edge cases', async () => {
+    const [one, m3] = [await backendFor(build), await many];
+    const r = rng(77);
+    for (let t = 0; t < 60; t++) convBoth(one, m3, randomConvGeometry(r), 300 + t);
+    const base = { strideH: 1, strideW: 1, padTop: 1, padLeft: 1, dilationH: 1, dilationW: 1 };
+    convBoth(one, m3, convGeometry({ ...base, batch: 1, inChannels: 16, inHeight: 12, inWidth: 12, outChannels: 8, kernelHeight: 3, kernelWidth: 3, groups: 1 }), 1);
+    convBoth(one, m3, convGeometry({ ...base, batch: 5, inChannels: 6, inHeight: 7, inWidth: 7, outChannels: 6, kernelHeight: 3, kernelWidth: 3, groups: 6 }), 2);
+    convBoth(one, m3, convGeometry({ ...base, padTop: 0, padLeft: 0, batch: 4, inChannels: 20, inHeight: 6, inWidth: 6, outChannels: 10, kernelHeight: 1, kernelWidth: 1, groups: 2 }), 3);
+  });
+});
+
+describe('thread count', () => {
+  it('setNumThreads changes it, and the results stay the same', async () => {
+    const wasm = await createWasmBackend({ build: 'simd', minParallelFlops: 0 });
+    expect(wasm.numThreads).toBe(1);
+    const g = convGeometry({ batch: 4, inChannels: 8, inHeight: 10, inWidth: 10, outChannels: 8, kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, padTop: 1, padLeft: 1, dilationH: 1, dilationW: 1, groups: 1 });
+    const r = rng(5);
+    const x = randArray(r, 3200);
+    const w = randArray(r, 576);
+    const y1 = new Float32Array(3200);
+    wasm.conv2dForward(g, x, w, null, y1);
+    await wasm.setNumThreads(2);
+    expect(wasm.numThreads).toBe(2);
+    const y2 = new Float32Array(3200);
+    wasm.conv2dForward(g, x, w, null, y2);
+    expectSameBits('after setNumThreads(2)', y2, y1);
+    await wasm.setNumThreads(1);
+    expect(wasm.numThreads).toBe(1);
+    const y3 = new Float32Array(3200);
+    wasm.conv2dForward(g, x, w, null, y3);
+    expectSameBits('after setNumThreads(1)', y3, y1);
+  });
+
+  it("'auto' is the number of logical CPUs, and bad counts are rejected", async () => {
+    const os = await import('node:os');
+    const wasm = await createWasmBackend({ build: 'simd', numThreads: 'auto' });
+    expect(wasm.numThreads).toBe(Math.min(64, os.availableParallelism()));
+    await wasm.setNumThreads(1);
+    await expect(wasm.setNumThreads(0)).rejects.toThrow(RangeError);
+    await expect(createWasmBackend({ numThreads: 1.5 })).rejects.toThrow(/numThreads/);
+    expect(wasm.numThreads).toBe(1);
+  });
+
+  it('idle worker threads do not keep node alive', () => {
+    const code = `import { createWasmBackend } from './dist/index.js';
+      const wasm = await createWasmBackend({ numThreads: 2, minParallelFlops: 0 });
+      const c = new Float32Array(4);
+      wasm.gemm(false, false, 2, 2, 2, 1, Float32Array.of(1, 2, 3, 4), 0, 2, Float32Array.of(5, 6, 7, 8), 0, 2, 0, c, 0, 2);
+      console.log(wasm.numThreads, [...c].join(','));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+      cwd: fileURLToPath(new URL('../', import.meta.url)),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(out.trim()).toBe('2 19,22,43,50');
+  });
+});
+
+
