@@ -7,6 +7,8 @@ export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 
 t0=$SECONDS
 pnpm exec turbo run build lint typecheck publint attw --output-logs=errors-only || exit 1
+# the root test projects and scripts are outside turbo's packages: check them here
+pnpm exec tsc --noEmit -p tests/tsconfig.json && pnpm exec eslint tests scripts || exit 1
 echo "build+lint+typecheck+publint+attw: $((SECONDS - t0))s"
 
 t0=$SECONDS

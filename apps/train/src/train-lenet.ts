@@ -75,8 +75,8 @@ export async function trainLenet(options: TrainOptions, out: Output = process.st
     if (!options.quiet) out.write(`${text}\n`);
   };
   const started = performance.now();
-  // the WebAssembly backend torchlet selected on load: give it every core for the big calls
-  await torch.wasmBackend?.setNumThreads('auto');
+  // the WebAssembly backend torchlet selects on load: wait for it, and give it every core
+  await (await torch.ready)?.setNumThreads('auto');
   const { train, test } = digits ?? (await loadDigits(options));
   torch.manualSeed(options.seed);
   const model = lenet5(options.activation);

@@ -565,6 +565,11 @@ const NOT_DIFFERENTIABLE = new Set([
   'grad',
   'gradcheck',
   'gradgradcheck',
+  // anomaly detection (anomaly.ts): modes and an error class, not ops
+  'detectAnomaly',
+  'setDetectAnomaly',
+  'isAnomalyEnabled',
+  'AnomalyError',
   'eq',
   'ne',
   'lt',

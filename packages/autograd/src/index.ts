@@ -25,5 +25,6 @@ export * from './ops/matmul.js';
 export * from './ops/conv.js';
 export * from './ops/pool.js';
 export { gradcheck, gradgradcheck, type GradcheckOptions } from './gradcheck.js';
+export { detectAnomaly, setDetectAnomaly, isAnomalyEnabled, AnomalyError, type AnomalyOptions, type AnomalyKind } from './anomaly.js';
 export * from './ops/join.js';
 export * from './creation.js';

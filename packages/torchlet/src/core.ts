@@ -1,5 +1,5 @@
 /** What both entries share: tensors and their ops at the top level, the packages as namespaces. */
-export { wasmBackend } from './select-backend.js';
+export { ready } from './select-backend.js';
 export * from '@torchlet/autograd';
 export {
   manualSeed,

@@ -1,18 +1,26 @@
 /**
- * Loading `torchlet` switches every op to the WebAssembly SIMD kernels (@torchlet/backend-wasm),
- * which are an order of magnitude faster than the pure-TypeScript ones. Where WebAssembly SIMD is
- * missing, torchlet stays on the TypeScript backend. `@torchlet/ndarray` alone never does this.
+ * Loading `torchlet` starts switching every op to the WebAssembly SIMD kernels
+ * (@torchlet/backend-wasm), an order of magnitude faster than the pure-TypeScript ones. The switch
+ * completes asynchronously (WebAssembly compiles off the main thread); `await torch.ready` before
+ * computing, as with `tf.ready()` in TensorFlow.js, so that every op of a run uses the same kernels.
+ * Where WebAssembly SIMD is missing, torchlet stays on the TypeScript backend.
+ * `@torchlet/ndarray` alone never switches.
+ *
+ * (No top-level await here: it would make `require('torchlet')` fail on Node 20.)
  */
 import { initWasmBackend, type WasmBackend } from '@torchlet/backend-wasm';
 
-async function select(): Promise<WasmBackend | null> {
-  try {
-    return (await initWasmBackend()).backend;
-  } catch {
-    // no WebAssembly SIMD here (old engine, or instantiation refused): the default backend stays
-    return null;
-  }
-}
-
-/** The WebAssembly backend torchlet installed when it loaded, or null when it stayed on TypeScript. */
-export const wasmBackend: WasmBackend | null = await select();
+/**
+ * Resolves once torchlet has chosen its backend: the WebAssembly backend it installed, or null
+ * when it stayed on TypeScript. Never rejects.
+ * @example
+ * ```ts
+ * import * as torch from 'torchlet';
+ * const wasm = await torch.ready;
+ * await wasm?.setNumThreads('auto'); // use every core for the big calls
+ * ```
+ */
+export const ready: Promise<WasmBackend | null> = initWasmBackend().then(
+  (r) => r.backend,
+  () => null, // no WebAssembly SIMD here (old engine, or instantiation refused): the default stays
+);
