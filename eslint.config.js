@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 export default defineConfig(
   {
     ignores: ['**/dist/**', '**/.turbo/**', '**/generated/**', 'packages/*/asm/**', '**/golden/**',
-      'apps/docs/.vitepress/cache/**', 'apps/docs/.vitepress/dist/**', 'apps/docs/api/**', '.ci/**', 'coverage/**'],
+      'apps/docs/.vitepress/cache/**', 'apps/docs/.vitepress/dist/**', 'apps/docs/api/**', 'apps/docs/.samples/**', '.ci/**', 'coverage/**'],
   },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
