@@ -448,10 +448,12 @@ function colFloats(): i32 {
 
 /**
  * Scratch bytes the conv kernel `which` needs with the current geometry (0: forward, 1: backward
- * input, 2: backward weight for `cols` columns of the weight blocks): the im2col matrix plus the
- * GEMM's blocks.
+ * input, 2: backward weight for `cols` columns of the weight blocks) and algorithm `algo` (0:
+ * im2col + GEMM, the im2col matrix plus the GEMM's blocks; 1: direct, see directWorkBytes).
  */
-export function convWorkBytes(which: i32, cols: i32): i32 {
+export function convWorkBytes(which: i32, cols: i32, algo: i32): i32 {
+  // the direct weight gradient falls back to im2col for non-finite inputs: room for both
+  if (algo == 1) return which == 2 ? max(directWorkBytes(2), convWorkBytes(2, cols, 0)) : directWorkBytes(which);
   const og = gO / gG;
   const K = (gC / gG) * gKH * gKW;
   const P = gOH * gOW;
@@ -542,7 +544,11 @@ function col2im(col: usize, channels: i32, grad: usize): void {
  * `n·groups + g` being batch item n, group g (all of them: `0, batch·groups`); `bias` is 0 for
  * none; `work` has convWorkBytes(0) bytes. Items write disjoint parts of `out`.
  */
-export function conv2dForward(inp: usize, weight: usize, bias: usize, out: usize, work: usize, item0: i32, item1: i32): void {
+export function conv2dForward(inp: usize, weight: usize, bias: usize, out: usize, work: usize, item0: i32, item1: i32, algo: i32): void {
+  if (algo == 1 && directApplies(0)) {
+    directForward(inp, weight, bias, out, work, item0, item1);
+    return;
+  }
   const cg = gC / gG;
   const og = gO / gG;
   const K = cg * gKH * gKW;
@@ -580,7 +586,11 @@ export function conv2dForward(inp: usize, weight: usize, bias: usize, out: usize
  * `[item0, item1)` (as in {@link conv2dForward}); `work` has convWorkBytes(1) bytes. Items write
  * disjoint parts of `gradInput`.
  */
-export function conv2dBackwardInput(gradOut: usize, weight: usize, gradInput: usize, work: usize, item0: i32, item1: i32): void {
+export function conv2dBackwardInput(gradOut: usize, weight: usize, gradInput: usize, work: usize, item0: i32, item1: i32, algo: i32): void {
+  if (algo == 1 && directApplies(1)) {
+    directBackwardInput(gradOut, weight, gradInput, work, item0, item1);
+    return;
+  }
   const cg = gC / gG;
   const og = gO / gG;
   const K = cg * gKH * gKW;
@@ -613,7 +623,7 @@ export function conv2dBackwardInput(gradOut: usize, weight: usize, gradInput: us
  * over the whole batch; `work` has convWorkBytes(2) bytes. Column ranges write disjoint parts of
  * `gradWeight`, and each element is summed in the same order whatever the ranges.
  */
-export function conv2dBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, work: usize, r0: i32, r1: i32): void {
+export function conv2dBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, work: usize, r0: i32, r1: i32, algo: i32): void {
   const cg = gC / gG;
   const og = gO / gG;
   const K = cg * gKH * gKW;
@@ -626,6 +636,12 @@ export function conv2dBackwardWeight(inp: usize, gradOut: usize, gradWeight: usi
     for (let grp = 0; grp < gG; grp++) {
       for (let o = 0; o < og; o++) zeroF32(f32ptr(gradWeight, (grp * og + o) * K + r0), cols);
     }
+    return;
+  }
+  // the direct kernel multiplies the dropped columns' zero gradients by real inputs: exact unless
+  // an input is ±Infinity or NaN (0·∞ = NaN), when the im2col path keeps PyTorch's result
+  if (algo == 1 && directApplies(2) && allFinite(inp, gN * gC * inPlane)) {
+    directBackwardWeight(inp, gradOut, gradWeight, work, r0, r1);
     return;
   }
   const pointwise = isPointwise();
@@ -644,6 +660,497 @@ export function conv2dBackwardWeight(inp: usize, gradOut: usize, gradWeight: usi
       } else {
         im2col(src, r0, r1, col);
         sgemm(0, 1, og, cols, P, 1, dy, P, col, P, beta, dw, K, gemmWork);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Direct convolution for stride 1 (any padding, dilation, groups), vectorised along the output.
+//
+// im2col + GEMM pays for the column matrix (written, then packed again) and, with few output
+// channels (LeNet's 6 and 16), for micro-tiles that are half empty. For stride 1 there is no need
+// for either: pad each input plane once into scratch with row pitch `wp = outW + (kw − 1)·dw`;
+// then output position q = oy·wp + ox reads, for tap (i, j), the padded plane at q + i·dh·wp + j·dw.
+// Every tap is one unaligned vector load at a fixed offset from q, so a block of 16 consecutive q
+// (4 vectors) times 2 output channels is 8 accumulators, and each tap costs 4 input loads and 2
+// weight broadcasts for 8 multiply-adds, as the GEMM micro-kernel's 6 loads for 8. The columns
+// ox ≥ outW of each row (the "flattened" trick) are computed and dropped: outW/wp of the work is
+// useful (28/32 for LeNet's first layer, 10/14 for its second, 56/58 for a 56×56 3×3 layer).
+//
+// The input gradient of a stride-1 convolution is itself a stride-1 convolution (of the output
+// gradient, padded by the kernel extent minus the padding, with the kernel flipped and its two
+// channel dims swapped), so it runs on the same core; the weight gradient runs over the same
+// padded layout with an accumulator per (output channel, tap) pair.
+// ---------------------------------------------------------------------------------------------
+
+/** Output positions per block of the direct core (4 vectors). */
+const QB: i32 = 16;
+
+/**
+ * The padded plane layout of the direct kernels: row pitch, plane stride, rounded output span and
+ * the stride the planes were split by. With stride s, each channel is split into s_h·s_w phase
+ * planes (phase (py, px) holds the padded rows py, py + s_h, … and columns px, px + s_w, …), so
+ * that output position (oy, ox) reads, for tap (i, j), phase ((i·dh) mod s_h, (j·dw) mod s_w) at
+ * (oy + ⌊i·dh/s_h⌋, ox + ⌊j·dw/s_w⌋): consecutive outputs read consecutive floats again, and a
+ * strided convolution runs on the stride-1 core with no wasted tap.
+ */
+let dWp: i32 = 0;
+let dPs: i32 = 0;
+let dQp: i32 = 0;
+let dSH: i32 = 1;
+let dSW: i32 = 1;
+
+/**
+ * Sets the layout for output planes of `oh × ow` read through a `kh × kw` kernel dilated by
+ * `dh, dw` with stride `sh, sw`: the phase planes hold every row and column a block of QB
+ * positions can read.
+ */
+function directLayout(oh: i32, ow: i32, kh: i32, kw: i32, dh: i32, dw: i32, sh: i32, sw: i32): void {
+  dSH = sh;
+  dSW = sw;
+  dWp = ow + ((kw - 1) * dw) / sw;
+  dQp = roundUp(oh * dWp, QB);
+  dPs = roundUp(dQp + (((kh - 1) * dh) / sh) * dWp + ((kw - 1) * dw) / sw, 4);
+}
+
+/**
+ * Whether the direct kernel `which` serves the current geometry: the forward and the weight
+ * gradient at any stride (through the phase planes), the input gradient at stride 1.
+ */
+function directApplies(which: i32): bool {
+  if (which == 1 && (gSH != 1 || gSW != 1)) return false;
+  return gOH > 0 && gOW > 0 && gC > 0 && gO > 0 && gKH > 0 && gKW > 0;
+}
+
+/** Byte offset, in the phase-plane layout, from a position to what tap (c, i, j) reads. */
+@inline function tapOffset(c: i32, i: i32, j: i32, dh: i32, dw: i32): i32 {
+  const ih = i * dh;
+  const jw = j * dw;
+  const plane = (c * dSH + ih % dSH) * dSW + jw % dSW;
+  return (plane * dPs + (ih / dSH) * dWp + jw / dSW) << 2;
+}
+
+/**
+ * The algorithm the conv kernel `which` (0 forward, 1 backward input, 2 backward weight) uses for
+ * the current geometry: 1 (direct) or 0 (im2col + GEMM); `prefer` 0 or 1 forces one where it
+ * applies (the direct input gradient needs stride 1), −1 lets this choose. From measurements on an AMD EPYC (Zen 4),
+ * relaxed-SIMD build, both algorithms forced: direct is faster for LeNet's 1→6 and 6→16 layers
+ * (1.5–2×), 3×3 layers of 32–64 channels (1.3–1.5×) and 1×1 layers, and slower where the GEMM's
+ * packed tiles are full and long: 128 or more channels on both sides (about 10%); the weight
+ * gradient of a 1×1 convolution, whose input already is the GEMM's operand; and the input
+ * gradient with 3, 5 or 7 channels per group, which the direct core's channel pairs fill badly.
+ */
+export function convAlgorithm(which: i32, prefer: i32): i32 {
+  if (!directApplies(which)) return 0;
+  if (prefer == 0 || prefer == 1) return prefer;
+  const cg = gC / gG;
+  const og = gO / gG;
+  if (min(cg, og) >= 128) return 0;
+  if (which == 2 && isPointwise()) return 0;
+  if (which == 1 && cg < 8 && cg > 1 && (cg & 1) == 1) return 0;
+  return 1;
+}
+
+/**
+ * Copies `channels` planes of `h × w` from `src` into the phase-plane layout at `dst` (see
+ * dWp): padded row yy, column xx (of phase (yy mod s_h, xx mod s_w)) holds src row yy − top,
+ * column xx − left, or 0 outside the source (either offset may be negative: the source is then
+ * cropped).
+ */
+function padPlanes(src: usize, channels: i32, h: i32, w: i32, top: i32, left: i32, dst: usize): void {
+  const wp = dWp, sh = dSH, sw = dSW;
+  const rows = dPs / wp; // whole rows of a phase plane; the tail past them is zeroed
+  for (let c = 0; c < channels; c++) {
+    const from = f32ptr(src, c * h * w);
+    for (let py = 0; py < sh; py++) {
+      for (let px = 0; px < sw; px++) {
+        const plane = f32ptr(dst, ((c * sh + py) * sw + px) * dPs);
+        // phase columns xx read source columns xx·sw + px − left: those in [0, w)
+        const x0 = min(wp, max(0, (left - px + sw - 1) / sw));
+        const x1 = max(x0, min(wp, (left + w - px + sw - 1) / sw));
+        for (let yy = 0; yy < rows; yy++) {
+          const row = f32ptr(plane, yy * wp);
+          const sy = yy * sh + py - top;
+          if (sy < 0 || sy >= h || x1 <= x0) {
+            zeroF32(row, wp);
+            continue;
+          }
+          if (x0 > 0) zeroF32(row, x0);
+          const srcRow = f32ptr(from, sy * w);
+          if (sw == 1) {
+            copyF32(f32ptr(row, x0), f32ptr(srcRow, x0 - left), x1 - x0);
+          } else {
+            for (let xx = x0; xx < x1; xx++) store<f32>(f32ptr(row, xx), load<f32>(f32ptr(srcRow, xx * sw + px - left)));
+          }
+          if (x1 < wp) zeroF32(f32ptr(row, x1), wp - x1);
+        }
+        zeroF32(f32ptr(plane, rows * wp), dPs - rows * wp);
+      }
+    }
+  }
+}
+
+/**
+ * The direct core: `cout` output planes (`oh × ow`, written at `dst` with plane stride `oh·ow`)
+ * from `cin` padded planes at `xp` (layout of directLayout) and weights arranged at `wa` as
+ * `[cout/2 pairs][kh][cin][kw][2]` (an odd last channel paired with zeros). `bias` (0: none)
+ * is added after the sum, as the GEMM path adds it. `offs` receives the `kh·cin·kw` tap offsets
+ * (bytes from a position to what the tap reads); `tmp` holds `roundUp(cout, 2)·dQp` floats.
+ *
+ * Only padded rows `[rowLo, rowHi)` hold data (the rest is zero padding), so for each block of
+ * positions the kernel rows that would read only zeros for all its real outputs are skipped: with
+ * taps ordered by kernel row, the rest is one contiguous run. For the input gradient of an
+ * unpadded convolution (its output gradient padded by the kernel extent) that halves the work.
+ * Blocks of positions are the outer loop, so the input rows a block reads stay in L1 while every
+ * pair of output channels passes over them.
+ */
+function directCore(xp: usize, cin: i32, cout: i32, wa: usize, oh: i32, ow: i32, kh: i32, kw: i32, dh: i32, dw: i32, rowLo: i32, rowHi: i32, dst: usize, bias: usize, offs: usize, tmp: usize): void {
+  const wp = dWp, ps = dPs, qp = dQp;
+  const taps = cin * kh * kw;
+  const rowTaps = cin * kw;
+  let at = offs;
+  for (let i = 0; i < kh; i++) {
+    for (let c = 0; c < cin; c++) {
+      for (let j = 0; j < kw; j++) {
+        store<i32>(at, tapOffset(c, i, j, dh, dw));
+        at += 4;
+      }
+    }
+  }
+  for (let q = 0; q < qp; q += QB) {
+    // the output rows this block's real positions lie in, and the kernel rows that reach data from them
+    const y0 = q / wp;
+    const y1 = min((q + QB - 1) / wp, oh - 1);
+    if (y0 > y1) break; // only dropped positions from here on
+    // (with a stride, rows of several phases interleave: no skipping)
+    const iLo = dSH != 1 ? 0 : max(0, rowLo - y1 + dh - 1) / dh; // ⌈(rowLo − y1)/dh⌉, clamped at 0
+    const iHi = dSH != 1 ? kh : min(kh, rowHi - 1 - y0 < 0 ? 0 : (rowHi - 1 - y0) / dh + 1);
+    const tEnd = offs + ((<usize>(iHi * rowTaps)) << 2);
+    const tStart = offs + ((<usize>(iLo * rowTaps)) << 2);
+    const base = f32ptr(xp, q);
+    if (cout == 1) {
+      // one output channel (a one-channel input's gradient): instead of pairing it with zeros,
+      // split the taps in two interleaved halves with 4 accumulators each, added at the end
+      let e0 = f32x4.splat(0), e1 = f32x4.splat(0), e2 = f32x4.splat(0), e3 = f32x4.splat(0);
+      let d0 = f32x4.splat(0), d1 = f32x4.splat(0), d2 = f32x4.splat(0), d3 = f32x4.splat(0);
+      let pw = f32ptr(wa, iLo * rowTaps * 2);
+      let t = tStart;
+      for (; t + 8 <= tEnd; t += 8) {
+        const p = base + <usize>load<i32>(t);
+        const w = v128.load32_splat(pw);
+        e0 = madd(w, v128.load(p), e0);
+        e1 = madd(w, v128.load(p, 16), e1);
+        e2 = madd(w, v128.load(p, 32), e2);
+        e3 = madd(w, v128.load(p, 48), e3);
+        const p2 = base + <usize>load<i32>(t, 4);
+        const w2 = v128.load32_splat(pw, 8);
+        d0 = madd(w2, v128.load(p2), d0);
+        d1 = madd(w2, v128.load(p2, 16), d1);
+        d2 = madd(w2, v128.load(p2, 32), d2);
+        d3 = madd(w2, v128.load(p2, 48), d3);
+        pw += 16;
+      }
+      if (t < tEnd) {
+        const p = base + <usize>load<i32>(t);
+        const w = v128.load32_splat(pw);
+        e0 = madd(w, v128.load(p), e0);
+        e1 = madd(w, v128.load(p, 16), e1);
+        e2 = madd(w, v128.load(p, 32), e2);
+        e3 = madd(w, v128.load(p, 48), e3);
+      }
+      const t0 = f32ptr(tmp, q);
+      v128.store(t0, f32x4.add(e0, d0));
+      v128.store(t0, f32x4.add(e1, d1), 16);
+      v128.store(t0, f32x4.add(e2, d2), 32);
+      v128.store(t0, f32x4.add(e3, d3), 48);
+      continue;
+    }
+    for (let o = 0; o < cout; o += 2) {
+      let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a02 = f32x4.splat(0), a03 = f32x4.splat(0);
+      let a10 = f32x4.splat(0), a11 = f32x4.splat(0), a12 = f32x4.splat(0), a13 = f32x4.splat(0);
+      let pw = f32ptr(wa, (o >> 1) * taps * 2 + iLo * rowTaps * 2);
+      for (let t = tStart; t < tEnd; t += 4) {
+        const p = base + <usize>load<i32>(t);
+        const v0 = v128.load(p);
+        const v1 = v128.load(p, 16);
+        const v2 = v128.load(p, 32);
+        const v3 = v128.load(p, 48);
+        const w0 = v128.load32_splat(pw);
+        const w1 = v128.load32_splat(pw, 4);
+        a00 = madd(w0, v0, a00);
+        a01 = madd(w0, v1, a01);
+        a02 = madd(w0, v2, a02);
+        a03 = madd(w0, v3, a03);
+        a10 = madd(w1, v0, a10);
+        a11 = madd(w1, v1, a11);
+        a12 = madd(w1, v2, a12);
+        a13 = madd(w1, v3, a13);
+        pw += 8;
+      }
+      const t0 = f32ptr(tmp, o * qp + q);
+      v128.store(t0, a00);
+      v128.store(t0, a01, 16);
+      v128.store(t0, a02, 32);
+      v128.store(t0, a03, 48);
+      const t1 = f32ptr(tmp, (o + 1) * qp + q);
+      v128.store(t1, a10);
+      v128.store(t1, a11, 16);
+      v128.store(t1, a12, 32);
+      v128.store(t1, a13, 48);
+    }
+  }
+  // the output rows without the dropped columns, plus the bias
+  for (let o = 0; o < cout; o++) {
+    const plane = f32ptr(dst, o * oh * ow);
+    const from = f32ptr(tmp, o * qp);
+    const b: f32 = bias != 0 ? load<f32>(f32ptr(bias, o)) : 0;
+    const vb = f32x4.splat(b);
+    for (let oy = 0; oy < oh; oy++) {
+      const s = f32ptr(from, oy * wp);
+      const d = f32ptr(plane, oy * ow);
+      if (bias == 0) {
+        copyF32(d, s, ow);
+      } else {
+        let x = 0;
+        for (; x + 4 <= ow; x += 4) v128.store(f32ptr(d, x), f32x4.add(v128.load(f32ptr(s, x)), vb));
+        for (; x < ow; x++) store<f32>(f32ptr(d, x), load<f32>(f32ptr(s, x)) + b);
+      }
+    }
+  }
+}
+
+/** Floats of the arranged weights of one group: output channels rounded up to pairs. */
+function arrangedFloats(cout: i32, cin: i32): i32 {
+  return roundUp(cout, 2) * cin * gKH * gKW;
+}
+
+/**
+ * Scratch bytes of the direct kernel `which` with the current geometry (see convWorkBytes):
+ * the padded planes of one item and group, the arranged weights and tap offsets (the weight
+ * gradient: tap offsets and zero-padded output-gradient planes) and the core's output rows.
+ */
+function directWorkBytes(which: i32): i32 {
+  const cg = gC / gG;
+  const og = gO / gG;
+  const phases = gSH * gSW;
+  if (which == 0) {
+    directLayout(gOH, gOW, gKH, gKW, gDH, gDW, gSH, gSW);
+    return (cg * phases * dPs + arrangedFloats(og, cg) + cg * gKH * gKW + roundUp(og, 2) * dQp) * 4;
+  }
+  if (which == 1) {
+    directLayout(gH, gW, gKH, gKW, gDH, gDW, 1, 1);
+    return (og * dPs + arrangedFloats(cg, og) + og * gKH * gKW + roundUp(cg, 2) * dQp) * 4;
+  }
+  directLayout(gOH, gOW, gKH, gKW, gDH, gDW, gSH, gSW);
+  return (cg * phases * dPs + roundUp(og, 2) * dQp + cg * gKH * gKW) * 4;
+}
+
+/**
+ * Arranges one group's forward weights `[og][cg][kh][kw]` as `[pairs][kh][cg][kw][2]`: kernel
+ * rows outermost, so the taps of a range of kernel rows are one contiguous run (see directCore).
+ */
+function arrangeForward(w: usize, og: i32, cg: i32, wa: usize): void {
+  const KH = gKH, KW = gKW;
+  const taps = cg * KH * KW;
+  let dst = wa;
+  for (let o = 0; o < og; o += 2) {
+    for (let i = 0; i < KH; i++) {
+      for (let c = 0; c < cg; c++) {
+        for (let j = 0; j < KW; j++) {
+          const src = (c * KH + i) * KW + j;
+          store<f32>(dst, load<f32>(f32ptr(w, o * taps + src)));
+          store<f32>(dst, o + 1 < og ? load<f32>(f32ptr(w, (o + 1) * taps + src)) : 0, 4);
+          dst += 8;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Arranges one group's weights for the input gradient: output channel c of the transposed
+ * convolution reads input channel o through the flipped tap, `[cg pairs][kh][og][kw][2]` with
+ * entry (c, i, o, j) = w[o][c][kh−1−i][kw−1−j].
+ */
+function arrangeBackward(w: usize, og: i32, cg: i32, wa: usize): void {
+  const KH = gKH, KW = gKW;
+  const taps = cg * KH * KW;
+  let dst = wa;
+  for (let c = 0; c < cg; c += 2) {
+    for (let i = 0; i < KH; i++) {
+      for (let o = 0; o < og; o++) {
+        for (let j = 0; j < KW; j++) {
+          const src = o * taps + (KH - 1 - i) * KW + (KW - 1 - j);
+          store<f32>(dst, load<f32>(f32ptr(w, src + c * KH * KW)));
+          store<f32>(dst, c + 1 < cg ? load<f32>(f32ptr(w, src + (c + 1) * KH * KW)) : 0, 4);
+          dst += 8;
+        }
+      }
+    }
+  }
+}
+
+/** Forward, direct: the work items `[item0, item1)` as in conv2dForward. */
+function directForward(inp: usize, weight: usize, bias: usize, out: usize, work: usize, item0: i32, item1: i32): void {
+  const cg = gC / gG;
+  const og = gO / gG;
+  const P = gOH * gOW;
+  directLayout(gOH, gOW, gKH, gKW, gDH, gDW, gSH, gSW);
+  const xp = work;
+  const wa = f32ptr(xp, cg * gSH * gSW * dPs);
+  const offs = f32ptr(wa, arrangedFloats(og, cg));
+  const tmp = f32ptr(offs, cg * gKH * gKW);
+  let arrangedGroup = -1;
+  for (let item = item0; item < item1; item++) {
+    const n = item / gG;
+    const grp = item % gG;
+    if (grp != arrangedGroup) {
+      arrangeForward(f32ptr(weight, grp * og * cg * gKH * gKW), og, cg, wa);
+      arrangedGroup = grp;
+    }
+    padPlanes(f32ptr(inp, (n * gC + grp * cg) * gH * gW), cg, gH, gW, gPT, gPL, xp);
+    directCore(xp, cg, og, wa, gOH, gOW, gKH, gKW, gDH, gDW, max(0, gPT), gPT + gH, f32ptr(out, (n * gO + grp * og) * P), bias != 0 ? f32ptr(bias, grp * og) : 0, offs, tmp);
+  }
+}
+
+/** Input gradient, direct: the work items `[item0, item1)` as in conv2dBackwardInput. */
+function directBackwardInput(gradOut: usize, weight: usize, gradInput: usize, work: usize, item0: i32, item1: i32): void {
+  const cg = gC / gG;
+  const og = gO / gG;
+  const P = gOH * gOW;
+  directLayout(gH, gW, gKH, gKW, gDH, gDW, 1, 1);
+  const gp = work;
+  const wa = f32ptr(gp, og * dPs);
+  const offs = f32ptr(wa, arrangedFloats(cg, og));
+  const tmp = f32ptr(offs, og * gKH * gKW);
+  // the output gradient sits (kh − 1)·dh − padTop rows down and (kw − 1)·dw − padLeft columns right
+  const top = (gKH - 1) * gDH - gPT;
+  const left = (gKW - 1) * gDW - gPL;
+  let arrangedGroup = -1;
+  for (let item = item0; item < item1; item++) {
+    const n = item / gG;
+    const grp = item % gG;
+    if (grp != arrangedGroup) {
+      arrangeBackward(f32ptr(weight, grp * og * cg * gKH * gKW), og, cg, wa);
+      arrangedGroup = grp;
+    }
+    padPlanes(f32ptr(gradOut, (n * gO + grp * og) * P), og, gOH, gOW, top, left, gp);
+    directCore(gp, og, cg, wa, gH, gW, gKH, gKW, gDH, gDW, max(0, top), top + gOH, f32ptr(gradInput, (n * gC + grp * cg) * gH * gW), 0, offs, tmp);
+  }
+}
+
+/** Whether all `n` floats from `p` are finite (x − x is 0 exactly for finite x, NaN otherwise). */
+function allFinite(p: usize, n: i32): bool {
+  let bad = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(f32ptr(p, i));
+    bad = v128.or(bad, f32x4.ne(f32x4.sub(v, v), f32x4.splat(0)));
+  }
+  let ok = !v128.any_true(bad);
+  for (; i < n; i++) {
+    const x = load<f32>(f32ptr(p, i));
+    if (x - x != 0) ok = false;
+  }
+  return ok;
+}
+
+/** Σ of the four lanes, in a fixed order. */
+@inline function hsum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+/** Adds (n > 0) or writes (n = 0) one weight-gradient element. */
+@inline function accumulate(at: usize, v: f32, first: bool): void {
+  store<f32>(at, first ? v : load<f32>(at) + v);
+}
+
+/**
+ * Weight gradient, direct: taps `[r0, r1)` of every group's `[og][cg·kh·kw]` block, summed over
+ * the batch item by item (each item's sum over positions is formed in vector lanes, then added).
+ */
+function directBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, work: usize, r0: i32, r1: i32): void {
+  const cg = gC / gG;
+  const og = gO / gG;
+  const K = cg * gKH * gKW;
+  const P = gOH * gOW;
+  directLayout(gOH, gOW, gKH, gKW, gDH, gDW, gSH, gSW);
+  const wp = dWp, qp = dQp;
+  const xp = work;
+  const gy = f32ptr(xp, cg * gSH * gSW * dPs);
+  const offs = f32ptr(gy, roundUp(og, 2) * qp); // i32 tap offsets, in floats
+  for (let t = r0; t < r1; t++) {
+    const c = t / (gKH * gKW);
+    const i = (t / gKW) % gKH;
+    const j = t % gKW;
+    store<i32>(offs + ((<usize>t) << 2), tapOffset(c, i, j, gDH, gDW) >> 2);
+  }
+  // the output-gradient planes in the padded row pitch, zero in the dropped columns and the odd pair row
+  zeroF32(gy, roundUp(og, 2) * qp);
+  for (let n = 0; n < gN; n++) {
+    const first = n == 0;
+    for (let grp = 0; grp < gG; grp++) {
+      padPlanes(f32ptr(inp, (n * gC + grp * cg) * gH * gW), cg, gH, gW, gPT, gPL, xp);
+      const dy = f32ptr(gradOut, (n * gO + grp * og) * P);
+      for (let o = 0; o < og; o++) {
+        for (let oy = 0; oy < gOH; oy++) copyF32(f32ptr(gy, o * qp + oy * wp), f32ptr(dy, (o * gOH + oy) * gOW), gOW);
+      }
+      const dw = f32ptr(gradWeight, grp * og * K);
+      for (let o = 0; o < og; o += 2) {
+        const g0 = f32ptr(gy, o * qp);
+        const g1 = f32ptr(gy, (o + 1) * qp);
+        const two = o + 1 < og;
+        let t = r0;
+        for (; t + 4 <= r1; t += 4) {
+          const x0 = f32ptr(xp, load<i32>(offs + ((<usize>t) << 2)));
+          const x1 = f32ptr(xp, load<i32>(offs + ((<usize>(t + 1)) << 2)));
+          const x2 = f32ptr(xp, load<i32>(offs + ((<usize>(t + 2)) << 2)));
+          const x3 = f32ptr(xp, load<i32>(offs + ((<usize>(t + 3)) << 2)));
+          let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a02 = f32x4.splat(0), a03 = f32x4.splat(0);
+          let a10 = f32x4.splat(0), a11 = f32x4.splat(0), a12 = f32x4.splat(0), a13 = f32x4.splat(0);
+          for (let q = 0; q < qp; q += 4) {
+            const b = (<usize>q) << 2;
+            const y0 = v128.load(g0 + b);
+            const y1 = v128.load(g1 + b);
+            const v0 = v128.load(x0 + b);
+            const v1 = v128.load(x1 + b);
+            const v2 = v128.load(x2 + b);
+            const v3 = v128.load(x3 + b);
+            a00 = madd(y0, v0, a00);
+            a01 = madd(y0, v1, a01);
+            a02 = madd(y0, v2, a02);
+            a03 = madd(y0, v3, a03);
+            a10 = madd(y1, v0, a10);
+            a11 = madd(y1, v1, a11);
+            a12 = madd(y1, v2, a12);
+            a13 = madd(y1, v3, a13);
+          }
+          const d0 = f32ptr(dw, o * K + t);
+          accumulate(d0, hsum(a00), first);
+          accumulate(d0 + 4, hsum(a01), first);
+          accumulate(d0 + 8, hsum(a02), first);
+          accumulate(d0 + 12, hsum(a03), first);
+          if (two) {
+            const d1 = f32ptr(dw, (o + 1) * K + t);
+            accumulate(d1, hsum(a10), first);
+            accumulate(d1 + 4, hsum(a11), first);
+            accumulate(d1 + 8, hsum(a12), first);
+            accumulate(d1 + 12, hsum(a13), first);
+          }
+        }
+        for (; t < r1; t++) {
+          const x0 = f32ptr(xp, load<i32>(offs + ((<usize>t) << 2)));
+          let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
+          for (let q = 0; q < qp; q += 4) {
+            const b = (<usize>q) << 2;
+            const v = v128.load(x0 + b);
+            a0 = madd(v128.load(g0 + b), v, a0);
+            a1 = madd(v128.load(g1 + b), v, a1);
+          }
+          accumulate(f32ptr(dw, o * K + t), hsum(a0), first);
+          if (two) accumulate(f32ptr(dw, (o + 1) * K + t), hsum(a1), first);
+        }
       }
     }
   }
@@ -817,8 +1324,61 @@ function avgSetup(work: usize, countIncludePad: i32, hasOverride: i32, divisorOv
   return div;
 }
 
+/**
+ * Whether the pooling windows tile the input: no padding or dilation, stride = kernel, every
+ * window inside (LeNet's 2×2 stride 2). Then every window has the divisor kh·kw (or the override)
+ * and each input element is in at most one window, so the per-window bounds and divisors of the
+ * general loops are not needed (the arithmetic, and so every result, is the same).
+ */
+function avgTiles(): bool {
+  return pPH == 0 && pPW == 0 && pDH == 1 && pDW == 1 && pKH == pSH && pKW == pSW && pOH * pKH <= pH && pOW * pKW <= pW;
+}
+
+/** Average pooling forward over tiling windows (see avgTiles), dividing by `d`. */
+function avgTiledForward(d: f64, inp: usize, out: usize): void {
+  const KH = pKH, KW = pKW, W = pW, OH = pOH, OW = pOW;
+  const inPlane = pH * pW;
+  let o = 0;
+  for (let p = 0; p < pPlanes; p++) {
+    for (let oh = 0; oh < OH; oh++) {
+      const row = p * inPlane + oh * KH * W;
+      for (let ow = 0; ow < OW; ow++, o++) {
+        let sum: f64 = 0;
+        for (let r = row + ow * KW, rEnd = r + KH * W; r < rEnd; r += W) {
+          for (let i = r, iEnd = r + KW; i < iEnd; i++) sum += <f64>load<f32>(f32ptr(inp, i));
+        }
+        store<f32>(f32ptr(out, o), d == 0 ? 0 : <f32>(sum / d));
+      }
+    }
+  }
+}
+
+/** Average pooling backward over tiling windows (see avgTiles): each window gets its gradient / `d`. */
+function avgTiledBackward(d: f64, gradOut: usize, gradInput: usize): void {
+  const KH = pKH, KW = pKW, W = pW, OH = pOH, OW = pOW;
+  const inPlane = pH * pW;
+  zeroF32(gradInput, pPlanes * inPlane);
+  if (d == 0) return;
+  let o = 0;
+  for (let p = 0; p < pPlanes; p++) {
+    for (let oh = 0; oh < OH; oh++) {
+      const row = p * inPlane + oh * KH * W;
+      for (let ow = 0; ow < OW; ow++, o++) {
+        const gv = <f32>(<f64>load<f32>(f32ptr(gradOut, o)) / d);
+        for (let r = row + ow * KW, rEnd = r + KH * W; r < rEnd; r += W) {
+          for (let i = r, iEnd = r + KW; i < iEnd; i++) store<f32>(f32ptr(gradInput, i), gv);
+        }
+      }
+    }
+  }
+}
+
 /** Average pooling forward (`Backend.avgPool2dForward`); `work` has poolWorkBytes() bytes. */
 export function avgPool2dForward(countIncludePad: i32, hasOverride: i32, divisorOverride: f64, inp: usize, out: usize, work: usize): void {
+  if (avgTiles()) {
+    avgTiledForward(pOH > 0 && pOW > 0 ? (hasOverride ? divisorOverride : <f64>(pKH * pKW)) : 0, inp, out);
+    return;
+  }
   const div = avgSetup(work, countIncludePad, hasOverride, divisorOverride);
   const hStart = work;
   const hEnd = hStart + (<usize>pOH << 2);
@@ -853,6 +1413,10 @@ export function avgPool2dForward(countIncludePad: i32, hasOverride: i32, divisor
 
 /** Average pooling backward (`Backend.avgPool2dBackward`); `work` has poolWorkBytes() bytes. */
 export function avgPool2dBackward(countIncludePad: i32, hasOverride: i32, divisorOverride: f64, gradOut: usize, gradInput: usize, work: usize): void {
+  if (avgTiles()) {
+    avgTiledBackward(hasOverride ? divisorOverride : <f64>(pKH * pKW), gradOut, gradInput);
+    return;
+  }
   const div = avgSetup(work, countIncludePad, hasOverride, divisorOverride);
   const hStart = work;
   const hEnd = hStart + (<usize>pOH << 2);
@@ -884,3 +1448,4 @@ export function avgPool2dBackward(countIncludePad: i32, hasOverride: i32, diviso
     }
   }
 }
+export * from './activation';

@@ -39,6 +39,13 @@ export interface WasmBackendOptions {
   numThreads?: number | 'auto';
   /** Only a GEMM or convolution of at least this many floating-point operations is split among threads (default 32 M). */
   minParallelFlops?: number;
+  /**
+   * How stride-1 convolutions run: `'auto'` (default) picks per call and direction between
+   * im2col + GEMM and the direct kernels (few channels or a short reduction go direct);
+   * `'im2col'` or `'direct'` force one (strided convolutions always use im2col). For tests and
+   * benchmarks: results agree to float32 rounding, not bit for bit.
+   */
+  convAlgorithm?: 'auto' | 'im2col' | 'direct';
 }
 
 /** The backend {@link createWasmBackend} returns: a `Backend` plus what it runs on. */
@@ -238,13 +245,24 @@ function convSizes(g: Conv2dGeometry): { input: number; weight: number; out: num
 }
 
 /** Bytes of scratch the conv kernel `which` needs (see asm convWorkBytes), after checking its i32 arithmetic cannot overflow. */
-function convWork(op: string, m: Machine, g: Conv2dGeometry, which: number, cols = 0): number {
+function convWork(op: string, m: Machine, g: Conv2dGeometry, which: number, algo: number, cols = 0): number {
   const K = (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
   if (K * g.outHeight * g.outWidth * 4 + 16 * 1024 * 1024 > MAX_BUFFER) {
     throw new RangeError(`${op}: the im2col matrix of this convolution (${K} × ${g.outHeight * g.outWidth}) is more than a WebAssembly kernel can address (2 GiB)`);
   }
-  return m.k.convWorkBytes(which, cols);
+  // the direct kernels' padded planes: one item and group of the larger side, plus as much again
+  const padded = (Math.max(g.inChannels, g.outChannels) / g.groups) * (g.inHeight + g.outHeight + 2 * g.kernelHeight * g.dilationH) * (g.inWidth + g.outWidth + 2 * g.kernelWidth * g.dilationW);
+  if (algo === 1 && padded * 4 * 2 + 16 * 1024 * 1024 > MAX_BUFFER) {
+    throw new RangeError(`${op}: the padded planes of this convolution are more than a WebAssembly kernel can address (2 GiB)`);
+  }
+  return m.k.convWorkBytes(which, cols, algo);
 }
+
+/** Element-wise kernels are split among threads from this many elements on. */
+const MIN_PARALLEL_ELEMENTS = 1 << 18;
+
+/** `convAlgorithm`'s `prefer` argument of the asm kernels. */
+const PREFER = { auto: -1, im2col: 0, direct: 1 } as const;
 
 /** The 16 values of `setConvGeometry`, for the worker threads. */
 function geometryArgs(g: Conv2dGeometry): number[] {
@@ -295,6 +313,8 @@ interface State {
   m: Machine;
   readonly build: WasmBuild;
   readonly minParallelFlops: number;
+  /** PREFER's value for the chosen `convAlgorithm` option. */
+  readonly convPrefer: number;
 }
 
 function makeBackend(state: State): WasmBackend {
@@ -417,7 +437,8 @@ function makeBackend(state: State): WasmBackend {
       const pW = m.take(n.weight * 4);
       const pB = bias ? m.take(g.outChannels * 4) : 0;
       const pOut = m.take(n.out * 4);
-      const args = parts.map(([s, e]) => [pIn, pW, pB, pOut, m.take(convWork(op, m, g, 0)), s, e]);
+      const algo = m.k.convAlgorithm(0, state.convPrefer);
+      const args = parts.map(([s, e]) => [pIn, pW, pB, pOut, m.take(convWork(op, m, g, 0, algo)), s, e, algo]);
       m.commit();
       m.put(pIn, f32(input), n.input);
       m.put(pW, f32(weight), n.weight);
@@ -446,7 +467,8 @@ function makeBackend(state: State): WasmBackend {
       const pGo = m.take(n.out * 4);
       const pW = m.take(n.weight * 4);
       const pGi = m.take(n.input * 4);
-      const args = parts.map(([s, e]) => [pGo, pW, pGi, m.take(convWork(op, m, g, 1)), s, e]);
+      const algo = m.k.convAlgorithm(1, state.convPrefer);
+      const args = parts.map(([s, e]) => [pGo, pW, pGi, m.take(convWork(op, m, g, 1, algo)), s, e, algo]);
       m.commit();
       m.put(pGo, f32(gradOut), n.out);
       m.put(pW, f32(weight), n.weight);
@@ -474,7 +496,8 @@ function makeBackend(state: State): WasmBackend {
       const pIn = m.take(n.input * 4);
       const pGo = m.take(n.out * 4);
       const pGw = m.take(n.weight * 4);
-      const args = parts.map(([s, e]) => [pIn, pGo, pGw, m.take(convWork(op, m, g, 2, e - s)), s, e]);
+      const algo = m.k.convAlgorithm(2, state.convPrefer);
+      const args = parts.map(([s, e]) => [pIn, pGo, pGw, m.take(convWork(op, m, g, 2, algo, e - s)), s, e, algo]);
       m.commit();
       m.put(pIn, f32(input), n.input);
       m.put(pGo, f32(gradOut), n.out);
@@ -594,6 +617,52 @@ function makeBackend(state: State): WasmBackend {
       k.avgPool2dBackward(inc, has, value, pGo, pGi, work);
       m.get(pGi, f32(gradInput), nIn);
     },
+
+    sigmoidForward(input, out, n) {
+      if (!isF32(input, out)) {
+        jsBackend.sigmoidForward(input, out, n);
+        return;
+      }
+      const op = 'sigmoidForward';
+      if (!isIndex(n)) throw new RangeError(`${op}: n must be a non-negative integer, got ${n}`);
+      checkLength(op, 'input', input, n);
+      checkLength(op, 'out', out, n);
+      if (n === 0) return;
+      // about 25 vector operations per 4 elements: worth splitting above a few hundred thousand
+      // elements (in multiples of 4; each element's result does not depend on its position)
+      const m = state.m;
+      const parts = m.pool && n >= MIN_PARALLEL_ELEMENTS ? ranges(n, m.threads, 4) : [[0, n] as [number, number]];
+      m.reset();
+      const pIn = m.take(n * 4);
+      const pOut = m.take(n * 4);
+      m.commit();
+      m.put(pIn, f32(input), n);
+      run(Cmd.SigmoidForward, parts.map(([s, e]) => [pIn + s * 4, pOut + s * 4, e - s]), null);
+      m.get(pOut, f32(out), n);
+    },
+
+    sigmoidBackward(grad, output, out, n) {
+      if (!isF32(grad, output, out)) {
+        jsBackend.sigmoidBackward(grad, output, out, n);
+        return;
+      }
+      const op = 'sigmoidBackward';
+      if (!isIndex(n)) throw new RangeError(`${op}: n must be a non-negative integer, got ${n}`);
+      checkLength(op, 'grad', grad, n);
+      checkLength(op, 'output', output, n);
+      checkLength(op, 'out', out, n);
+      if (n === 0) return;
+      const m = state.m;
+      m.reset();
+      const pGrad = m.take(n * 4);
+      const pY = m.take(n * 4);
+      const pOut = m.take(n * 4);
+      m.commit();
+      m.put(pGrad, f32(grad), n);
+      m.put(pY, f32(output), n);
+      m.k.sigmoidBackward(pGrad, pY, pOut, n);
+      m.get(pOut, f32(out), n);
+    },
   };
 }
 
@@ -621,7 +690,11 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   if (!(initial >= 0 && initial <= MAX_BYTES)) throw new RangeError(`createWasmBackend: initialMemoryBytes must be in [0, 4 GiB], got ${initial}`);
   const minParallelFlops = options.minParallelFlops ?? 32e6;
   if (!(minParallelFlops >= 0)) throw new RangeError(`createWasmBackend: minParallelFlops must be a non-negative number, got ${minParallelFlops}`);
+  const convAlgorithm = options.convAlgorithm ?? 'auto';
+  if (!Object.hasOwn(PREFER, convAlgorithm)) {
+    throw new RangeError(`createWasmBackend: convAlgorithm must be 'auto', 'im2col' or 'direct', got ${JSON.stringify(convAlgorithm)}`);
+  }
   const threads = await resolveThreads(options.numThreads ?? 1);
   const m = await Machine.create(build, threads, initial);
-  return makeBackend({ m, build, minParallelFlops });
+  return makeBackend({ m, build, minParallelFlops, convPrefer: PREFER[convAlgorithm] });
 }

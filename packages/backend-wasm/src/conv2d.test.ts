@@ -2,6 +2,8 @@
  * The wasm conv2d kernels (forward, backward input, backward weight) against jsBackend's on many
  * random geometries: stride, padding through padTop/padLeft with asymmetric output sizes (the
  * bottom/right padding is whatever outHeight/outWidth imply), dilation, groups, depthwise, 1×1.
+ * Each of the two algorithms (im2col + GEMM, direct) is also forced on every geometry, so both are
+ * tested whatever `'auto'` picks.
  */
 import { jsBackend, type Conv2dGeometry } from '@torchlet/ndarray';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +58,56 @@ function compare(wasm: WasmBackend, g: Conv2dGeometry, seed: number, withBias: b
   jsBackend.conv2dBackwardWeight(g, abs(x), abs(dy), dwb);
   expectClose(`backward weight ${what}`, dw1, dw0, dwb);
 }
+
+const algorithms = ['im2col', 'direct'] as const;
+
+describe.each(builds.flatMap((b) => algorithms.map((a) => [b, a] as const)))('conv2d kernels (%s build, %s forced) vs jsBackend', (build, algorithm) => {
+  it.each(named)('%s', async (_name, g) => {
+    const wasm = await backendFor(build, algorithm);
+    compare(wasm, g, 17, true);
+  });
+
+  it('200 random geometries', async () => {
+    const wasm = await backendFor(build, algorithm);
+    const r = rng(4048);
+    for (let t = 0; t < 200; t++) compare(wasm, randomGeometry(r), 500 + t, r() < 0.5);
+  });
+
+  it('stride-1 geometries of the direct kernels: padding beyond the kernel, cropped, dilated, odd channel counts, long rows', async () => {
+    const wasm = await backendFor(build, algorithm);
+    const cases = [
+      { inChannels: 1, outChannels: 1, inHeight: 7, inWidth: 5, kernelHeight: 1, kernelWidth: 1, padTop: 3, padLeft: 2 },
+      { inChannels: 3, outChannels: 5, inHeight: 6, inWidth: 9, kernelHeight: 2, kernelWidth: 4, padTop: 0, padLeft: 3, dilationH: 3, dilationW: 2 },
+      { inChannels: 2, outChannels: 7, inHeight: 3, inWidth: 70, kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1 },
+      { inChannels: 16, outChannels: 6, inHeight: 14, inWidth: 14, kernelHeight: 5, kernelWidth: 5, padTop: 0, padLeft: 0 },
+      { inChannels: 4, outChannels: 4, inHeight: 5, inWidth: 5, kernelHeight: 5, kernelWidth: 5, padTop: 4, padLeft: 4, groups: 2 },
+    ];
+    cases.forEach((c, i) => {
+      const g = geometry({ batch: 2, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, groups: 1, ...c });
+      compare(wasm, g, 40 + i, i % 2 === 0);
+    });
+  });
+
+  it('a weight gradient over non-finite inputs equals jsBackend’s (Infinity and NaN positions included)', async () => {
+    const wasm = await backendFor(build, algorithm);
+    const g = geometry({ batch: 2, inChannels: 2, inHeight: 6, inWidth: 6, outChannels: 3, kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, groups: 1 });
+    const r = rng(5);
+    const x = randArray(r, 2 * 2 * 36);
+    // an infinity in the last column: only real positions read it with some taps; the direct
+    // kernel's dropped columns would multiply it by a zero gradient (0·∞ = NaN) for the others
+    x[5] = Infinity;
+    x[40] = NaN;
+    const dy = randArray(r, 2 * 3 * 16);
+    const dw0 = new Float32Array(54);
+    const dw1 = new Float32Array(54).fill(-1);
+    jsBackend.conv2dBackwardWeight(g, x, dy, dw0);
+    wasm.conv2dBackwardWeight(g, x, dy, dw1);
+    for (let i = 0; i < 54; i++) {
+      if (Number.isFinite(dw0[i])) expect(Math.abs(dw1[i]! - dw0[i]!), `element ${i}`).toBeLessThan(1e-4 * (1 + Math.abs(dw0[i]!)));
+      else expect(dw1[i], `element ${i}`).toBe(dw0[i]);
+    }
+  });
+});
 
 describe.each(builds)('conv2d kernels (%s build) vs jsBackend', (build) => {
   it.each(named)('%s', async (_name, g) => {

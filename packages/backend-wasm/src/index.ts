@@ -1,6 +1,6 @@
 /**
  * @torchlet/backend-wasm — WebAssembly SIMD kernels for torchlet: a packed-panel GEMM, conv2d
- * forward and both backward passes (im2col/col2im + GEMM, every stride/padding/dilation/groups),
+ * forward and both backward passes (direct or im2col/col2im + GEMM, every stride/padding/dilation/groups),
  * max and average pooling. Plugged in with `setBackend` of @torchlet/ndarray, so every op (and
  * autograd, and training) uses it without other changes.
  *
@@ -16,6 +16,7 @@ import { createWasmBackend, type WasmBackend, type WasmBackendOptions } from './
 
 export { createWasmBackend, type WasmBackend, type WasmBackendOptions } from './backend.js';
 export { isBuildSupported, selectBuild, type WasmBuild } from './module.js';
+export { enableRelaxedSimd } from './relaxed-simd.js';
 
 /** What {@link initWasmBackend} returns: the installed backend and the one it replaced. */
 export interface InitWasmBackendResult {

@@ -25,10 +25,11 @@ export interface KernelExports {
     kernelHeight: number, kernelWidth: number, strideH: number, strideW: number, padTop: number, padLeft: number,
     dilationH: number, dilationW: number, groups: number,
   ) => void;
-  convWorkBytes: (which: number, cols: number) => number;
-  conv2dForward: (input: number, weight: number, bias: number, out: number, work: number, item0: number, item1: number) => void;
-  conv2dBackwardInput: (gradOut: number, weight: number, gradInput: number, work: number, item0: number, item1: number) => void;
-  conv2dBackwardWeight: (input: number, gradOut: number, gradWeight: number, work: number, col0: number, col1: number) => void;
+  convAlgorithm: (which: number, prefer: number) => number;
+  convWorkBytes: (which: number, cols: number, algo: number) => number;
+  conv2dForward: (input: number, weight: number, bias: number, out: number, work: number, item0: number, item1: number, algo: number) => void;
+  conv2dBackwardInput: (gradOut: number, weight: number, gradInput: number, work: number, item0: number, item1: number, algo: number) => void;
+  conv2dBackwardWeight: (input: number, gradOut: number, gradWeight: number, work: number, col0: number, col1: number, algo: number) => void;
   setPoolGeometry: (
     planes: number, inHeight: number, inWidth: number, outHeight: number, outWidth: number, kernelHeight: number, kernelWidth: number,
     strideH: number, strideW: number, padH: number, padW: number, dilationH: number, dilationW: number,
@@ -38,6 +39,8 @@ export interface KernelExports {
   maxPool2dBackward: (gradOut: number, indices: number, gradInput: number) => void;
   avgPool2dForward: (countIncludePad: number, hasOverride: number, divisorOverride: number, input: number, out: number, work: number) => void;
   avgPool2dBackward: (countIncludePad: number, hasOverride: number, divisorOverride: number, gradOut: number, gradInput: number, work: number) => void;
+  sigmoidForward: (input: number, out: number, n: number) => void;
+  sigmoidBackward: (grad: number, output: number, out: number, n: number) => void;
 }
 
 const decoded = new Map<string, Uint8Array>();

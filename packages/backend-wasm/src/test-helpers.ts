@@ -40,14 +40,15 @@ export function abs(a: Float32Array): Float32Array {
  */
 export const builds: WasmBuild[] = isBuildSupported('relaxed-simd') ? ['simd', 'relaxed-simd'] : ['simd'];
 
-const cache = new Map<WasmBuild, Promise<WasmBackend>>();
+const cache = new Map<string, Promise<WasmBackend>>();
 
-/** One backend per build, shared by the tests of a file. */
-export function backendFor(build: WasmBuild): Promise<WasmBackend> {
-  let b = cache.get(build);
+/** One backend per build (and conv algorithm), shared by the tests of a file. */
+export function backendFor(build: WasmBuild, convAlgorithm: 'auto' | 'im2col' | 'direct' = 'auto'): Promise<WasmBackend> {
+  const key = `${build} ${convAlgorithm}`;
+  let b = cache.get(key);
   if (!b) {
-    b = createWasmBackend({ build });
-    cache.set(build, b);
+    b = createWasmBackend({ build, convAlgorithm });
+    cache.set(key, b);
   }
   return b;
 }

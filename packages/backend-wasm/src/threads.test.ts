@@ -65,6 +65,19 @@ describe.each(builds)('3 threads (%s build) vs 1 thread, bit for bit', (build) =
     }
   });
 
+  it('sigmoid: split from 2^18 elements on (lengths that do not divide evenly), same bits', async () => {
+    const [one, m3] = [await backendFor(build), await many];
+    const r = rng(9);
+    for (const n of [(1 << 18) - 1, 1 << 18, (1 << 18) + 7, 300_001]) {
+      const x = Float32Array.from({ length: n }, () => (r() - 0.5) * 40);
+      const y = [new Float32Array(n).fill(NaN), new Float32Array(n).fill(NaN)] as const;
+      one.sigmoidForward(x, y[0], n);
+      m3.sigmoidForward(x, y[1], n);
+      expectSameBits(`sigmoid n=${n}`, y[1], y[0]);
+      expect(y[1].some((v) => Number.isNaN(v))).toBe(false);
+    }
+  });
+
   it('conv2d: 60 random geometries and the named edge cases', async () => {
     const [one, m3] = [await backendFor(build), await many];
     const r = rng(77);

@@ -28,17 +28,18 @@ export const MAX_THREADS = 64;
 /** Bytes of the control block. */
 export const CONTROL_BYTES = RECORDS + MAX_THREADS * RECORD * 8;
 
-/** Commands: the kernel export each thread calls, and whether it needs the conv geometry first. */
+/** Commands: the kernel export each thread calls (the conv commands set the conv geometry first). */
 export const Cmd = {
   Exit: 0,
   Sgemm: 1,
   Conv2dForward: 2,
   Conv2dBackwardInput: 3,
   Conv2dBackwardWeight: 4,
+  SigmoidForward: 5,
 } as const;
 export type Cmd = (typeof Cmd)[keyof typeof Cmd];
 /** The kernel export each command calls. */
-export const COMMAND_NAMES = ['setConvGeometry', 'sgemm', 'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight'] as const;
+export const COMMAND_NAMES = ['setConvGeometry', 'sgemm', 'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'sigmoidForward'] as const;
 
 /**
  * The worker's program, run with `eval: true` (so it needs no file next to the bundle). It loads
@@ -65,7 +66,7 @@ import('node:worker_threads').then(({ parentPort, workerData }) => {
     if (cmd === ${Cmd.Exit}) break;
     if (index < Atomics.load(ctl, ${ACTIVE})) {
       try {
-        if (cmd !== ${Cmd.Sgemm}) k.setConvGeometry(...ctl.subarray(${GEOMETRY}, ${GEOMETRY + 16}));
+        if (cmd >= ${Cmd.Conv2dForward} && cmd <= ${Cmd.Conv2dBackwardWeight}) k.setConvGeometry(...ctl.subarray(${GEOMETRY}, ${GEOMETRY + 16}));
         k[COMMANDS[cmd]](...rec.subarray(index * ${RECORD}, (index + 1) * ${RECORD}));
       } catch {
         Atomics.store(ctl, ${ERROR}, 1);

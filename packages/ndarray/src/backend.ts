@@ -114,6 +114,20 @@ export interface Backend {
   avgPool2dForward(g: Pool2dGeometry, divisor: AvgPoolDivisor, input: FloatArray, out: FloatArray): void;
   /** Average pooling backward: each output gradient, divided by its window's divisor, spread over the window. */
   avgPool2dBackward(g: Pool2dGeometry, divisor: AvgPoolDivisor, gradOut: FloatArray, gradInput: FloatArray): void;
+
+  /**
+   * The logistic function: `out[i] = σ(input[i]) = 1 / (1 + e^(−input[i]))` for `i < n`, without
+   * overflow for large |x| (NaN gives NaN, ±Infinity gives 1 or 0). Backends may differ in the
+   * last bits (the pure-TypeScript kernel computes in float64 and rounds once; see
+   * docs/determinism.md).
+   */
+  sigmoidForward(input: FloatArray, out: FloatArray, n: number): void;
+  /**
+   * The gradient of σ from its output: `out[i] = grad[i] · (1 − output[i]) · output[i]` for `i < n`,
+   * rounded after each operation in that order, as PyTorch's `sigmoid_backward` computes
+   * `(g·(1−y))·y` (so float32 results agree bit for bit across backends).
+   */
+  sigmoidBackward(grad: FloatArray, output: FloatArray, out: FloatArray, n: number): void;
 }
 
 let current: Backend = jsBackend;

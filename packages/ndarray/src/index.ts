@@ -18,6 +18,7 @@ export { jsBackend } from './kernels/js-backend.js';
 export { formatArray, type FormatOptions, type Formattable } from './format.js';
 export { forEachRow, copyStrided } from './strided.js';
 export * from './ops/elementwise.js';
+export * from './ops/activation-backward.js';
 export * from './ops/reduce.js';
 export * from './ops/softmax.js';
 export * from './random.js';

@@ -3,12 +3,15 @@
  * (@torchlet/backend-wasm), an order of magnitude faster than the pure-TypeScript ones. The switch
  * completes asynchronously (WebAssembly compiles off the main thread); `await torch.ready` before
  * computing, as with `tf.ready()` in TensorFlow.js, so that every op of a run uses the same kernels.
- * Where WebAssembly SIMD is missing, torchlet stays on the TypeScript backend.
+ * Where WebAssembly SIMD is missing, torchlet stays on the TypeScript backend. On Node 20 it first
+ * turns on V8's relaxed-SIMD support (`enableRelaxedSimd`: the flag `--experimental-wasm-relaxed-simd`,
+ * process-wide), whose fused multiply-adds make the convolutions about 1.5× as fast; Node ≥ 22 and
+ * current browsers have it already.
  * `@torchlet/ndarray` alone never switches.
  *
  * (No top-level await here: it would make `require('torchlet')` fail on Node 20.)
  */
-import { initWasmBackend, type WasmBackend } from '@torchlet/backend-wasm';
+import { enableRelaxedSimd, initWasmBackend, type WasmBackend } from '@torchlet/backend-wasm';
 
 /**
  * Resolves once torchlet has chosen its backend: the WebAssembly backend it installed, or null
@@ -20,7 +23,7 @@ import { initWasmBackend, type WasmBackend } from '@torchlet/backend-wasm';
  * await wasm?.setNumThreads('auto'); // use every core for the big calls
  * ```
  */
-export const ready: Promise<WasmBackend | null> = initWasmBackend().then(
+export const ready: Promise<WasmBackend | null> = enableRelaxedSimd().then(() => initWasmBackend()).then(
   (r) => r.backend,
   () => null, // no WebAssembly SIMD here (old engine, or instantiation refused): the default stays
 );

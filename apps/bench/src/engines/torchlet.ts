@@ -22,6 +22,8 @@ interface WasmBackendLike extends nd.Backend {
 /** The part of `@torchlet/backend-wasm`'s module the harness uses. */
 interface WasmModuleLike {
   createWasmBackend(options?: { numThreads?: number }): Promise<WasmBackendLike>;
+  /** Turns on relaxed SIMD on Node 20 (as the torchlet umbrella does when it loads). */
+  enableRelaxedSimd?(): Promise<boolean>;
 }
 
 function isWasmModule(m: unknown): m is WasmModuleLike {
@@ -190,6 +192,8 @@ export async function torchletEngines(threads: readonly number[]): Promise<Torch
   }
   if (mod !== null && !isWasmModule(mod)) notes.push(`torchlet-wasm: not measured, ${specifier} has no createWasmBackend()`);
   if (isWasmModule(mod)) {
+    // measure what a torchlet user gets: the umbrella enables relaxed SIMD before creating its backend
+    await mod.enableRelaxedSimd?.();
     for (const t of [...new Set(threads)]) {
       try {
         const backend = await mod.createWasmBackend({ numThreads: t });

@@ -121,16 +121,42 @@ export function abs(a: Tensor): Tensor {
   return fromOp('AbsBackward0', nd.abs(a.data), [a], (g) => [mul(g, constant(nd.sign(a.data), a))], [a]);
 }
 
-/** `tanh a`. ∂/∂a = g·(1 − tanh²a). */
+/** `tanh a`. ∂/∂a = g·(1 − tanh²a), one fused pass ({@link tanhGrad}). */
 export function tanh(a: Tensor): Tensor {
-  const out: Tensor = fromOp('TanhBackward0', nd.tanh(a.data), [a], (g) => [mul(g, sub(1, mul(out, out)))]);
+  const out: Tensor = fromOp('TanhBackward0', nd.tanh(a.data), [a], (g) => [tanhGrad(g, out)]);
   return saveOutput(out);
 }
 
-/** The logistic function σ(a). ∂/∂a = g·σ(a)·(1 − σ(a)). */
+/**
+ * `g·(1 − y²)`, the gradient of tanh from its output y, as one op (PyTorch's `tanh_backward`):
+ * one pass instead of three. Differentiable, for gradients of gradients:
+ * ∂/∂g = gg·(1 − y²), ∂/∂y = −2·gg·g·y.
+ */
+function tanhGrad(g: Tensor, y: Tensor): Tensor {
+  if (g.dtype !== y.dtype) return mul(g, sub(1, mul(y, y)));
+  return fromOp('TanhBackwardBackward0', nd.tanhBackward(g.data, y.data), [g, y], (gg) => [
+    g.requiresGrad ? tanhGrad(gg, y) : null,
+    y.requiresGrad ? mul(mul(gg, g), mul(y, -2)) : null,
+  ], [g, y]);
+}
+
+/** The logistic function σ(a). ∂/∂a = g·σ(a)·(1 − σ(a)), one fused pass ({@link sigmoidGrad}). */
 export function sigmoid(a: Tensor): Tensor {
-  const out: Tensor = fromOp('SigmoidBackward0', nd.sigmoid(a.data), [a], (g) => [mul(g, mul(out, sub(1, out)))]);
+  const out: Tensor = fromOp('SigmoidBackward0', nd.sigmoid(a.data), [a], (g) => [sigmoidGrad(g, out)]);
   return saveOutput(out);
+}
+
+/**
+ * `g·(1 − y)·y`, the gradient of σ from its output y, as one op (PyTorch's `sigmoid_backward`):
+ * one pass instead of three. Differentiable, for gradients of gradients:
+ * ∂/∂g = gg·(1 − y)·y, ∂/∂y = gg·g·(1 − 2y).
+ */
+function sigmoidGrad(g: Tensor, y: Tensor): Tensor {
+  if (g.dtype !== y.dtype) return mul(g, mul(y, sub(1, y)));
+  return fromOp('SigmoidBackwardBackward0', nd.sigmoidBackward(g.data, y.data), [g, y], (gg) => [
+    g.requiresGrad ? sigmoidGrad(gg, y) : null,
+    y.requiresGrad ? mul(mul(gg, g), sub(1, mul(y, 2))) : null,
+  ], [g, y]);
 }
 
 /** 2/√π, the factor of erf's derivative. */
@@ -149,10 +175,19 @@ export function erf(a: Tensor): Tensor {
   return fromOp('ErfBackward0', nd.erf(a.data), [a], (g) => [mul(g, mul(exp(neg(square(a))), TWO_OVER_SQRT_PI))], [a]);
 }
 
-/** `max(a, 0)`. ∂/∂a = g where a > 0, else 0 (0 at exactly 0, as in PyTorch). */
+/** `max(a, 0)`. ∂/∂a = g where a > 0, else 0 (0 at exactly 0, as in PyTorch), one fused pass. */
 export function relu(a: Tensor): Tensor {
-  const out: Tensor = fromOp('ReluBackward0', nd.relu(a.data), [a], (g) => [mul(g, constant(nd.gt(out.data, 0), a))]);
+  const out: Tensor = fromOp('ReluBackward0', nd.relu(a.data), [a], (g) => [reluGrad(g, out)]);
   return saveOutput(out);
+}
+
+/**
+ * `g` where `y > 0`, else 0: the gradient of ReLU from its output y (PyTorch's
+ * `threshold_backward`). Linear in g, so its own gradient is itself; y only selects (no gradient).
+ */
+function reluGrad(g: Tensor, y: Tensor): Tensor {
+  if (g.dtype !== y.dtype || !nd.isFloatDType(y.dtype)) return mul(g, constant(nd.gt(y.data, 0), y));
+  return fromOp('ThresholdBackwardBackward0', nd.reluBackward(g.data, y.data), [g], (gg) => [reluGrad(gg, y)], [y]);
 }
 
 /** Limits `a` to `[min, max]`. ∂/∂a = g where min ≤ a ≤ max, else 0. */

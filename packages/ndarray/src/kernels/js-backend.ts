@@ -1,4 +1,5 @@
 import type { Backend } from '../backend.js';
+import { sigmoidBackward, sigmoidForward } from './activation.js';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv2d.js';
 import { gemm } from './gemm.js';
 import { avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward } from './pool2d.js';
@@ -17,4 +18,6 @@ export const jsBackend: Backend = {
   maxPool2dBackward,
   avgPool2dForward,
   avgPool2dBackward,
+  sigmoidForward,
+  sigmoidBackward,
 };

@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { setBackend, type Backend } from '../backend.js';
 import { arange, array, full, zeros } from '../create.js';
 import type { DType } from '../dtype.js';
+import { sigmoidScalar } from '../kernels/activation.js';
+import { jsBackend } from '../kernels/js-backend.js';
 import type { NDArray, NestedArray } from '../ndarray.js';
 import {
   abs,
@@ -581,5 +584,118 @@ describe('mapBinary', () => {
     expect(r.dtype).toBe('int32');
     expect(r.toArray()).toEqual([3, -3]);
     expect(() => mapBinary('custom', zeros([2]), zeros([3]), (x) => x, 'float32')).toThrow(/^custom: shapes/);
+  });
+});
+
+/** Runs `f` with a backend that records the sigmoidForward calls (and their n). */
+function spyingSigmoid<T>(f: () => T): { result: T; calls: string[] } {
+  const calls: string[] = [];
+  const spy: Backend = {
+    ...jsBackend,
+    name: 'spy',
+    sigmoidForward: (input, out, n) => {
+      calls.push(`forward ${n}`);
+      jsBackend.sigmoidForward(input, out, n);
+    },
+  };
+  const previous = setBackend(spy);
+  try {
+    return { result: f(), calls };
+  } finally {
+    setBackend(previous);
+  }
+}
+
+describe('sigmoid goes through the backend', () => {
+  it('calls sigmoidForward for float arrays, dense or strided, and keeps dtype and shape', () => {
+    const x = array([[-1, 0], [2, 3], [4, -5]], { dtype: 'float64' });
+    const { result, calls } = spyingSigmoid(() => [sigmoid(x), sigmoid(x.transpose(0, 1)), sigmoid(array([0.5], { dtype: 'float32' }))]);
+    expect(calls).toEqual(['forward 6', 'forward 6', 'forward 1']);
+    const [dense, strided, f32] = result;
+    const s = sigmoidScalar;
+    expect(dense!.dtype).toBe('float64');
+    expect(dense!.shape).toEqual([3, 2]);
+    expect(dense!.toArray()).toEqual([[s(-1), 0.5], [s(2), s(3)], [s(4), s(-5)]]);
+    expect(strided!.toArray()).toEqual([[s(-1), s(2), s(4)], [0.5, s(3), s(-5)]]);
+    expect(f32!.dtype).toBe('float32');
+    expect(f32!.item()).toBe(Math.fround(s(0.5)));
+  });
+
+  it('keeps the generic path for integer inputs (float32 results) and out arrays', () => {
+    const out = zeros([2]);
+    const { result, calls } = spyingSigmoid(() => [sigmoid(array([0, 1], { dtype: 'int32' })), sigmoid(array([0, 0]), out)]);
+    expect(calls).toEqual([]);
+    expect(result[0]!.dtype).toBe('float32');
+    expect(result[0]!.toArray()).toEqual([0.5, Math.fround(sigmoidScalar(1))]);
+    expect(result[1]).toBe(out);
+    expect(out.toArray()).toEqual([0.5, 0.5]);
+  });
+
+  it('empty arrays call the kernel with n = 0', () => {
+    const { result, calls } = spyingSigmoid(() => sigmoid(zeros([0, 3])));
+    expect(calls).toEqual(['forward 0']);
+    expect(result.shape).toEqual([0, 3]);
+  });
+});
+
+describe('the dedicated loops of add/sub/mul/div (array∘array, array∘scalar, scalar∘array, out)', () => {
+  // the generic path: the same op through mapBinary without loops
+  const generic: Record<string, (x: number, y: number) => number> = {
+    add: (x, y) => x + y,
+    sub: (x, y) => x - y,
+    mul: (x, y) => x * y,
+    div: (x, y) => x / y,
+  };
+  const ops = { add, sub, mul, div };
+  const bits = (a: NDArray): number[] => [...a.denseData()];
+
+  it('give what the generic loop gives, bit for bit, in every layout', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('add', 'sub', 'mul', 'div'),
+        fc.constantFrom('float32', 'float64'),
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 0, maxLength: 3 }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.constantFrom('vv', 'vs', 'sv', 'v0', '0v', 'out', 'strided'),
+        (name, dtype, shape, seed, layout) => {
+          let s = seed || 1;
+          const rnd = (): number => {
+            s = (s * 48271) % 2147483647;
+            return (s / 2147483647) * 8 - 4;
+          };
+          const n = shape.reduce((p, q) => p * q, 1);
+          const A = array(Array.from({ length: n }, rnd), { shape, dtype: dtype as 'float32' }) as NDArray;
+          const B = array(Array.from({ length: n }, rnd), { shape, dtype: dtype as 'float32' }) as NDArray;
+          const op = ops[name];
+          const fn = generic[name]!;
+          const t = dtype as DType;
+          type Case = [NDArray | number, NDArray | number, NDArray | undefined];
+          const cases: Record<string, Case> = {
+            vv: [A, B, undefined],
+            vs: [A, 1.7, undefined],
+            sv: [1.3, B, undefined],
+            v0: [A, array(2.5, { dtype: dtype as 'float32' }), undefined],
+            '0v': [array(-0.5, { dtype: dtype as 'float32' }), B, undefined],
+            out: [A, B, zeros(shape, { dtype: dtype as 'float32' })],
+            strided: shape.length >= 2 ? [A.transpose(0, 1), B.transpose(0, 1), undefined] : [A, B, undefined],
+          };
+          {
+            const [a, b, out] = cases[layout]!;
+            const fast = op(a, b, out);
+            const slow = mapBinary(name, a, b, fn, typeof a === 'number' && typeof b === 'number' ? 'float32' : t, out ? zeros(shape, { dtype: dtype as 'float32' }) : undefined);
+            expect(fast.shape).toEqual(slow.shape);
+            expect(bits(fast)).toEqual(bits(slow));
+            if (out) expect(fast).toBe(out);
+          }
+        },
+      ),
+      { numRuns: 300, seed: 31 },
+    );
+  });
+
+  it('an in-place add into one of its operands reads each element before writing it', () => {
+    const a = array([1, 2, 3]);
+    add(a, a, a);
+    expect(a.toArray()).toEqual([2, 4, 6]);
   });
 });

@@ -3,13 +3,68 @@
  * `where` and `clamp`. Every binary op accepts a plain number for either operand, and an `out`
  * array for the in-place variants (`NDArray.add_` and friends).
  */
-import { allocate, castScalar, isFloatDType, promoteTypes, type DType } from '../dtype.js';
+import { getBackend, type FloatArray } from '../backend.js';
+import { allocate, castScalar, isFloatDType, promoteTypes, type DType, type TypedArray } from '../dtype.js';
+import { sigmoidScalar } from '../kernels/activation.js';
 import { NDArray } from '../ndarray.js';
 import { broadcastShapes, broadcastStrides, formatShape, shapeSize, shapesEqual } from '../shape.js';
 import { forEachRow } from '../strided.js';
 
 /** An array or a plain number (a scalar that broadcasts everywhere). */
 export type Operand = NDArray | number;
+
+/**
+ * Dedicated loops of one binary op over dense storage. The generic loop calls the op's `fn` for
+ * every element through one shared call site, which V8 cannot inline once many ops pass through
+ * it (a megamorphic call costs several times the arithmetic); a loop written for one op is
+ * monomorphic and compiles to a tight loop. Used when no dtype cast is involved.
+ */
+export interface BinaryLoops {
+  /** `r[ro + i] = a[ao + i] ∘ b[bo + i]` for `i < n`. */
+  vv(r: TypedArray, ro: number, a: TypedArray, ao: number, b: TypedArray, bo: number, n: number): void;
+  /** `r[ro + i] = a[ao + i] ∘ s`. */
+  vs(r: TypedArray, ro: number, a: TypedArray, ao: number, s: number, n: number): void;
+  /** `r[ro + i] = s ∘ b[bo + i]`. */
+  sv(r: TypedArray, ro: number, s: number, b: TypedArray, bo: number, n: number): void;
+}
+
+/** A dedicated loop of one unary op over dense storage: `r[ro + i] = f(a[ao + i])` (see {@link BinaryLoops}). */
+export type UnaryLoop = (r: TypedArray, ro: number, a: TypedArray, ao: number, n: number) => void;
+
+/** The one element of a 0-d or one-element array, or null when `x` has more. */
+function scalarOf(x: Operand): number | null {
+  if (typeof x === 'number') return null;
+  return x.ndim === 0 ? x.data[x.offset]! : null;
+}
+
+/**
+ * Runs `loops` when every operand is dense in the result's own layout (or a scalar): returns
+ * false, computing nothing, when the generic path must take over.
+ */
+function runLoops(loops: BinaryLoops, a: Operand, b: Operand, A: NDArray, B: NDArray, result: NDArray): boolean {
+  const shape = result.shape;
+  if (!result.isContiguous()) return false;
+  const r = result.data;
+  const ro = result.offset;
+  const n = result.size;
+  const aDense = A.isContiguous() && shapesEqual(A.shape, shape);
+  const bDense = B.isContiguous() && shapesEqual(B.shape, shape);
+  if (aDense && bDense) {
+    loops.vv(r, ro, A.data, A.offset, B.data, B.offset, n);
+    return true;
+  }
+  const bs = typeof b === 'number' ? B.data[0]! : scalarOf(b);
+  if (aDense && bs !== null) {
+    loops.vs(r, ro, A.data, A.offset, bs, n);
+    return true;
+  }
+  const as = typeof a === 'number' ? A.data[0]! : scalarOf(a);
+  if (bDense && as !== null) {
+    loops.sv(r, ro, as, B.data, B.offset, n);
+    return true;
+  }
+  return false;
+}
 
 /** The dtype a JS number takes next to an array of `dtype` (PyTorch's "weak" scalar rule). */
 function scalarResultType(dtype: DType, value: number): DType {
@@ -60,6 +115,7 @@ export function mapBinary(
   fn: (x: number, y: number) => number,
   dtype: DType,
   out?: NDArray,
+  loops?: BinaryLoops,
 ): NDArray {
   // the dtype the op computes in: comparisons compare in the operands' common dtype
   const compute = dtype === 'bool' ? resultType(a, b) : dtype;
@@ -72,6 +128,7 @@ export function mapBinary(
   // results are cast to the op's dtype (integers wrap) before any conversion into `out`, as PyTorch
   // computes in the result dtype, then casts to the output's
   const cast = dtype === 'bool' || dtype === 'int32' || dtype === 'uint8' || dtype !== result.dtype;
+  if (loops && !cast && runLoops(loops, a, b, A, B, result)) return result;
   const ad = A.data;
   const bd = B.data;
   if (!out && typeof b === 'number' && A.isContiguous()) {
@@ -111,13 +168,17 @@ export function mapBinary(
 }
 
 /** Applies `fn` to every element of `a`, giving dtype `dtype` (or writing into `out`, same shape). */
-export function mapUnary(op: string, a: NDArray, fn: (x: number) => number, dtype: DType, out?: NDArray): NDArray {
+export function mapUnary(op: string, a: NDArray, fn: (x: number) => number, dtype: DType, out?: NDArray, loop?: UnaryLoop): NDArray {
   if (out) checkOut(op, out, a.shape, dtype);
   const result = out ?? new NDArray(allocate(dtype, a.size), dtype, a.shape);
   const r = result.data;
   const ad = a.data;
   const cast = dtype === 'bool' || dtype === 'int32' || dtype === 'uint8' || dtype !== result.dtype;
   const rdtype = dtype;
+  if (loop && !cast && a.isContiguous() && result.isContiguous()) {
+    loop(r, result.offset, ad, a.offset, a.size);
+    return result;
+  }
   if (!out && a.isContiguous()) {
     const ao = a.offset;
     const n = r.length;
@@ -144,9 +205,31 @@ function floatResult(dtype: DType): DType {
   return isFloatDType(dtype) ? dtype : 'float32';
 }
 
-function arithmetic(op: string, fn: (x: number, y: number) => number) {
-  return (a: Operand, b: Operand, out?: NDArray): NDArray => mapBinary(op, a, b, fn, resultType(a, b), out);
+function arithmetic(op: string, fn: (x: number, y: number) => number, loops?: BinaryLoops) {
+  return (a: Operand, b: Operand, out?: NDArray): NDArray => mapBinary(op, a, b, fn, resultType(a, b), out, loops);
 }
+
+// One set of loops per op, each its own function so that each stays monomorphic (see BinaryLoops).
+const addLoops: BinaryLoops = {
+  vv: (r, ro, a, ao, b, bo, n) => { for (let i = 0; i < n; i++) r[ro + i] = a[ao + i]! + b[bo + i]!; },
+  vs: (r, ro, a, ao, s, n) => { for (let i = 0; i < n; i++) r[ro + i] = a[ao + i]! + s; },
+  sv: (r, ro, s, b, bo, n) => { for (let i = 0; i < n; i++) r[ro + i] = s + b[bo + i]!; },
+};
+const subLoops: BinaryLoops = {
+  vv: (r, ro, a, ao, b, bo, n) => { for (let i = 0; i < n; i++) r[ro + i] = a[ao + i]! - b[bo + i]!; },
+  vs: (r, ro, a, ao, s, n) => { for (let i = 0; i < n; i++) r[ro + i] = a[ao + i]! - s; },
+  sv: (r, ro, s, b, bo, n) => { for (let i = 0; i < n; i++) r[ro + i] = s - b[bo + i]!; },
+};
+const mulLoops: BinaryLoops = {
+  vv: (r, ro, a, ao, b, bo, n) => { for (let i = 0; i < n; i++) r[ro + i] = a[ao + i]! * b[bo + i]!; },
+  vs: (r, ro, a, ao, s, n) => { for (let i = 0; i < n; i++) r[ro + i] = a[ao + i]! * s; },
+  sv: (r, ro, s, b, bo, n) => { for (let i = 0; i < n; i++) r[ro + i] = s * b[bo + i]!; },
+};
+const divLoops: BinaryLoops = {
+  vv: (r, ro, a, ao, b, bo, n) => { for (let i = 0; i < n; i++) r[ro + i] = a[ao + i]! / b[bo + i]!; },
+  vs: (r, ro, a, ao, s, n) => { for (let i = 0; i < n; i++) r[ro + i] = a[ao + i]! / s; },
+  sv: (r, ro, s, b, bo, n) => { for (let i = 0; i < n; i++) r[ro + i] = s / b[bo + i]!; },
+};
 
 /**
  * `a + b` element-wise, with broadcasting; either operand may be a number.
@@ -155,11 +238,11 @@ function arithmetic(op: string, fn: (x: number, y: number) => number) {
  * add(array([[1, 2], [3, 4]]), array([10, 20])).toArray(); // [[11, 22], [13, 24]]
  * ```
  */
-export const add = arithmetic('add', (x, y) => x + y);
+export const add = arithmetic('add', (x, y) => x + y, addLoops);
 /** `a − b` element-wise, with broadcasting. */
-export const sub = arithmetic('sub', (x, y) => x - y);
+export const sub = arithmetic('sub', (x, y) => x - y, subLoops);
 /** `a · b` element-wise, with broadcasting. */
-export const mul = arithmetic('mul', (x, y) => x * y);
+export const mul = arithmetic('mul', (x, y) => x * y, mulLoops);
 /** `max(a, b)` element-wise (NaN propagates). */
 export const maximum = arithmetic('maximum', (x, y) => (x !== x || y !== y ? NaN : x > y ? x : y));
 /** `min(a, b)` element-wise (NaN propagates). */
@@ -168,7 +251,7 @@ export const minimum = arithmetic('minimum', (x, y) => (x !== x || y !== y ? NaN
 /** True division `a / b`: integer operands give float32, as in PyTorch. */
 export function div(a: Operand, b: Operand, out?: NDArray): NDArray {
   const t = resultType(a, b);
-  return mapBinary('div', a, b, (x, y) => x / y, isFloatDType(t) ? t : 'float32', out);
+  return mapBinary('div', a, b, (x, y) => x / y, isFloatDType(t) ? t : 'float32', out, divLoops);
 }
 
 /** `a ** b` element-wise; integer operands with a negative integer exponent are rejected like PyTorch. */
@@ -198,27 +281,32 @@ export const gt = comparison('gt', (x, y) => x > y);
 /** `a >= b` element-wise, giving a bool array. */
 export const ge = comparison('ge', (x, y) => x >= y);
 
-function floatUnary(op: string, fn: (x: number) => number) {
-  return (a: NDArray, out?: NDArray): NDArray => mapUnary(op, a, fn, floatResult(a.dtype), out);
+function floatUnary(op: string, fn: (x: number) => number, loop?: UnaryLoop) {
+  return (a: NDArray, out?: NDArray): NDArray => mapUnary(op, a, fn, floatResult(a.dtype), out, loop);
 }
-function sameUnary(op: string, fn: (x: number) => number) {
-  return (a: NDArray, out?: NDArray): NDArray => mapUnary(op, a, fn, a.dtype === 'bool' ? 'int32' : a.dtype, out);
+function sameUnary(op: string, fn: (x: number) => number, loop?: UnaryLoop) {
+  return (a: NDArray, out?: NDArray): NDArray => mapUnary(op, a, fn, a.dtype === 'bool' ? 'int32' : a.dtype, out, loop);
 }
 
 /** `−a`. */
-export const neg = sameUnary('neg', (x) => -x);
+export const neg = sameUnary('neg', (x) => -x, (r, ro, a, ao, n) => { for (let i = 0; i < n; i++) r[ro + i] = -a[ao + i]!; });
 /** `|a|`. */
 export const abs = sameUnary('abs', (x) => Math.abs(x));
 /** The sign of each element: −1, 0 or 1 (NaN stays NaN). */
 export const sign = sameUnary('sign', (x) => Math.sign(x));
 /** `a²`. */
-export const square = sameUnary('square', (x) => x * x);
+export const square = sameUnary('square', (x) => x * x, (r, ro, a, ao, n) => {
+  for (let i = 0; i < n; i++) {
+    const x = a[ao + i]!;
+    r[ro + i] = x * x;
+  }
+});
 /** `eˣ`. */
-export const exp = floatUnary('exp', Math.exp);
+export const exp = floatUnary('exp', Math.exp, (r, ro, a, ao, n) => { for (let i = 0; i < n; i++) r[ro + i] = Math.exp(a[ao + i]!); });
 /** `eˣ − 1`, accurate near 0. */
 export const expm1 = floatUnary('expm1', Math.expm1);
 /** Natural logarithm (−inf at 0, NaN below). */
-export const log = floatUnary('log', Math.log);
+export const log = floatUnary('log', Math.log, (r, ro, a, ao, n) => { for (let i = 0; i < n; i++) r[ro + i] = Math.log(a[ao + i]!); });
 /** `log(1 + x)`, accurate near 0. */
 export const log1p = floatUnary('log1p', Math.log1p);
 /** Square root. */
@@ -232,7 +320,7 @@ export const sin = floatUnary('sin', Math.sin);
 /** Cosine. */
 export const cos = floatUnary('cos', Math.cos);
 /** Hyperbolic tangent. */
-export const tanh = floatUnary('tanh', Math.tanh);
+export const tanh = floatUnary('tanh', Math.tanh, (r, ro, a, ao, n) => { for (let i = 0; i < n; i++) r[ro + i] = Math.tanh(a[ao + i]!); });
 /**
  * Coefficients of W. J. Cody's rational Chebyshev approximations of erf and erfc ("Rational
  * Chebyshev approximations for the error function", Math. Comp. 23(107), 1969; the CALERF routine
@@ -320,16 +408,35 @@ export const round = sameUnary('round', (x) => {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 });
+/** The generic path of {@link sigmoid}: integer inputs (float32 results) and `out` arrays. */
+const sigmoidGeneric = floatUnary('sigmoid', sigmoidScalar, (r, ro, a, ao, n) => {
+  for (let i = 0; i < n; i++) r[ro + i] = sigmoidScalar(a[ao + i]!);
+});
+
 /**
- * The logistic function `1 / (1 + e⁻ˣ)`, computed without overflow for large |x|.
+ * The logistic function `1 / (1 + e⁻ˣ)`, computed without overflow for large |x|. A float array
+ * with no `out` runs the current backend's `sigmoidForward` kernel (the WebAssembly backend's is
+ * within 2 ulp of the pure-TypeScript one in float32, see docs/determinism.md); integer inputs
+ * give float32.
  * @example
  * ```ts
  * sigmoid(array([0])).item(); // 0.5
  * ```
  */
-export const sigmoid = floatUnary('sigmoid', (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))));
+export function sigmoid(a: NDArray, out?: NDArray): NDArray {
+  if (out || (a.dtype !== 'float32' && a.dtype !== 'float64')) return sigmoidGeneric(a, out);
+  const result = new NDArray(allocate(a.dtype, a.size), a.dtype, a.shape);
+  getBackend().sigmoidForward(a.denseData() as FloatArray, result.data, a.size);
+  return result;
+}
+
 /** `max(x, 0)` (keeps the dtype; NaN stays NaN). */
-export const relu = sameUnary('relu', (x) => (x > 0 ? x : x !== x ? x : 0));
+export const relu = sameUnary('relu', (x) => (x > 0 ? x : x !== x ? x : 0), (r, ro, a, ao, n) => {
+  for (let i = 0; i < n; i++) {
+    const x = a[ao + i]!;
+    r[ro + i] = x > 0 ? x : x !== x ? x : 0;
+  }
+});
 
 /**
  * Picks `a` where `condition` is true and `b` elsewhere, broadcasting all three.

@@ -78,13 +78,84 @@ function sumRow(v: ArrayLike<number>, start: number, n: number): number {
  */
 export function sum(a: NDArray, dims?: Dims, options: ReduceOptions = {}): NDArray {
   const dtype = isFloatDType(a.dtype) ? a.dtype : 'int32';
-  return reduceWith('sum', a, dims, options.keepdim ?? false, dtype, sumRow);
+  return sumInPlace('sum', a, dims, options.keepdim ?? false, dtype, false);
 }
 
 /** The mean over `dims` (all elements when omitted); float inputs only, as in PyTorch. */
 export function mean(a: NDArray, dims?: Dims, options: ReduceOptions = {}): NDArray {
   requireFloat('mean', a);
-  return reduceWith('mean', a, dims, options.keepdim ?? false, a.dtype, (v, s, n) => sumRow(v, s, n) / n);
+  return sumInPlace('mean', a, dims, options.keepdim ?? false, a.dtype, true);
+}
+
+/**
+ * Sum (or mean) without first copying the values into reduced-dims-last order: reads the dense
+ * values once, in memory order, adding each run of consecutive elements into a float64
+ * accumulator per output. The dims are first merged into runs that are all reduced or all kept
+ * (`[N, C, H, W]` over `(0, 2, 3)`, a bias gradient, is `[N | C | H·W]`). The order of the
+ * additions depends only on the shape, so results are deterministic.
+ */
+function sumInPlace(op: string, a: NDArray, dims: Dims, keepdim: boolean, dtype: DType, average: boolean): NDArray {
+  const all = dims === null || dims === undefined;
+  const list = all ? a.shape.map((_, i) => i) : normalizeDims(op, typeof dims === 'number' ? [dims] : dims, a.ndim);
+  const reduced = new Set(list);
+  const kept = a.shape.map((_, i) => i).filter((i) => !reduced.has(i));
+  let inner = 1;
+  for (const d of reduced) inner *= a.shape[d] ?? 1;
+  let outer = 1;
+  for (const d of kept) outer *= a.shape[d]!;
+  const outShape = keepdim && !all ? a.shape.map((s, i) => (reduced.has(i) ? 1 : s)) : kept.map((i) => a.shape[i]!);
+  if (keepdim && all) for (let i = 0; i < a.ndim; i++) outShape.push(1);
+  const acc = new Float64Array(outer);
+  const values = a.denseData();
+  // merged runs: sizes, whether reduced, and each kept run's stride in the output
+  const sizes: number[] = [];
+  const isReduced: boolean[] = [];
+  for (let d = 0; d < a.ndim; d++) {
+    const size = a.shape[d]!;
+    if (size === 1) continue;
+    const r = reduced.has(d);
+    if (sizes.length > 0 && isReduced[isReduced.length - 1] === r) sizes[sizes.length - 1]! *= size;
+    else {
+      sizes.push(size);
+      isReduced.push(r);
+    }
+  }
+  const outStride: number[] = new Array<number>(sizes.length).fill(0);
+  for (let d = sizes.length - 1, s = 1; d >= 0; d--) {
+    if (!isReduced[d]) {
+      outStride[d] = s;
+      s *= sizes[d]!;
+    }
+  }
+  const total = values.length;
+  if (total > 0 && sizes.length > 0) {
+    const last = sizes.length - 1;
+    const run = sizes[last]!;
+    const lastReduced = isReduced[last]!;
+    const counter = new Array<number>(last).fill(0);
+    let o = 0;
+    for (let start = 0; start < total; start += run) {
+      if (lastReduced) {
+        let s = 0;
+        for (let i = start, end = start + run; i < end; i++) s += values[i]!;
+        acc[o] = acc[o]! + s;
+      } else {
+        for (let i = 0; i < run; i++) acc[o + i] = acc[o + i]! + values[start + i]!;
+      }
+      // next run: advance the counter over the merged dims before the last
+      for (let d = last - 1; d >= 0; d--) {
+        o += outStride[d]!;
+        if (++counter[d]! < sizes[d]!) break;
+        o -= outStride[d]! * sizes[d]!;
+        counter[d] = 0;
+      }
+    }
+  } else if (total === 1) {
+    acc[0] = values[0]!;
+  }
+  const out = allocate(dtype, outer);
+  for (let i = 0; i < outer; i++) out[i] = average ? acc[i]! / inner : acc[i]!;
+  return new NDArray(out, dtype, outShape);
 }
 
 /** The product over `dims`. */
