@@ -52,12 +52,18 @@ function formatLoad(l: readonly number[]): string {
 }
 
 /** The header: machine, Node, load, engines, settings. */
+/** The warm-up, as the header states it (reports saved before `warmupMs` existed have none). */
+function warmupText(meta: Meta): string {
+  const { warmups, warmupMs } = meta.options;
+  return warmupMs && warmups > 0 ? `${warmups} or more warm-up call(s) lasting at least ${warmupMs} ms` : `${warmups} warm-up call(s)`;
+}
+
 export function headerLines(meta: Meta): string[] {
   return [
     `torchlet bench${meta.quick ? ' --quick (smoke run: timings are indicative only)' : ''} — ${meta.date}`,
     `machine: ${meta.cpu}, ${meta.logicalCpus} logical CPUs, ${meta.platform}`,
     `node ${meta.node} (V8 ${meta.v8}); load average ${formatLoad(meta.loadavgStart)} (1/5/15 min) at start`,
-    `settings: median of ${meta.options.runs} samples after ${meta.options.warmups} warm-up call(s) and the correctness check; calls over ${formatMs(meta.options.maxCallMs)} measured on a smaller batch and scaled; outputs checked against torchlet-js (relative error ≤ ${meta.options.tolerance})`,
+    `settings: median of ${meta.options.runs} samples after ${warmupText(meta)} and the correctness check; calls over ${formatMs(meta.options.maxCallMs)} measured on a smaller batch and scaled; outputs checked against torchlet-js (relative error ≤ ${meta.options.tolerance})`,
     'engines:',
     ...meta.engines.map((e) => `  ${e.name.padEnd(24)} ${e.description}`),
     ...meta.notes.map((n) => `note: ${n}`),
@@ -124,7 +130,7 @@ export function markdownReport(report: Report): string {
     `- **Machine**: ${meta.cpu}, ${meta.logicalCpus} logical CPUs, ${meta.platform}`,
     `- **Node**: ${meta.node} (V8 ${meta.v8})`,
     `- **Load average** (1/5/15 min): ${formatLoad(meta.loadavgStart)} at the start, ${formatLoad(meta.loadavgEnd)} at the end (${meta.seconds.toFixed(0)} s run)`,
-    `- **Method**: median of ${meta.options.runs} timed samples after ${meta.options.warmups} warm-up call(s) and the correctness check; calls shorter than a few ms are repeated within a sample. A call estimated (from one call at batch 1) to take over ${formatMs(meta.options.maxCallMs)} is measured on a smaller batch and scaled linearly, as its note says.`,
+    `- **Method**: median of ${meta.options.runs} timed samples after ${warmupText(meta)} and the correctness check; calls shorter than a few ms are repeated within a sample. A call estimated (from one call at batch 1) to take over ${formatMs(meta.options.maxCallMs)} is measured on a smaller batch and scaled linearly, as its note says.`,
     `- **Correctness**: before timing, each engine's output is compared with torchlet-js (the pure-TypeScript kernels) on the same inputs; a relative error (max |a − b| / max |b|) over ${meta.options.tolerance} is reported as MISMATCH.`,
     '- **GFLOP/s**: 2·N·Cout·Hout·Wout·(Cin/groups)·kH·kW per convolution direction, 2·m·n·k for matmul.',
     '- **torchlet/peer**: the time of the fastest torchlet engine divided by the peer\'s time: below 1, torchlet is faster (0.5: twice as fast).',

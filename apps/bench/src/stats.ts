@@ -28,6 +28,13 @@ export interface MeasureOptions {
   runs: number;
   /** Untimed calls first (beyond the correctness check, which already ran once). */
   warmups: number;
+  /**
+   * Then more untimed calls until the warm-up has lasted this long: a steady state for the
+   * allocator and the garbage collector too (the first calls that allocate multi-megabyte
+   * outputs can pay page faults for every page until a collection returns memory for reuse),
+   * and the optimizing compilers' tier-up.
+   */
+  warmupMs?: number;
   /** A sample repeats the call until it lasts about this long (for µs-scale calls). */
   minSampleMs: number;
   /** The duration of a call seen before (the check call), to size samples when there is no warm-up. */
@@ -47,7 +54,16 @@ export interface Measurement {
 /** Medians of `runs` samples after `warmups` calls; fast calls are repeated within each sample. */
 export async function measure(call: Call, options: MeasureOptions): Promise<Measurement> {
   let last = options.lastCallMs;
-  for (let i = 0; i < options.warmups; i++) last = await timeOnce(call);
+  let warm = 0;
+  for (let i = 0; i < options.warmups; i++) {
+    last = await timeOnce(call);
+    warm += last;
+  }
+  // only after at least one warm-up call: a run without warm-up stays without
+  while (options.warmups > 0 && warm < (options.warmupMs ?? 0)) {
+    last = await timeOnce(call);
+    warm += last;
+  }
   const callsPerSample = last >= options.minSampleMs ? 1 : Math.min(100_000, Math.ceil(options.minSampleMs / Math.max(last, 1e-4)));
   const samples: number[] = [];
   for (let r = 0; r < options.runs; r++) {
