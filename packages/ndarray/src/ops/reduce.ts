@@ -78,13 +78,13 @@ function sumRow(v: ArrayLike<number>, start: number, n: number): number {
  */
 export function sum(a: NDArray, dims?: Dims, options: ReduceOptions = {}): NDArray {
   const dtype = isFloatDType(a.dtype) ? a.dtype : 'int32';
-  return sumInPlace('sum', a, dims, options.keepdim ?? false, dtype, false);
+  return sumOverRuns('sum', a, dims, options.keepdim ?? false, dtype, false);
 }
 
 /** The mean over `dims` (all elements when omitted); float inputs only, as in PyTorch. */
 export function mean(a: NDArray, dims?: Dims, options: ReduceOptions = {}): NDArray {
   requireFloat('mean', a);
-  return sumInPlace('mean', a, dims, options.keepdim ?? false, a.dtype, true);
+  return sumOverRuns('mean', a, dims, options.keepdim ?? false, a.dtype, true);
 }
 
 /**
@@ -94,7 +94,7 @@ export function mean(a: NDArray, dims?: Dims, options: ReduceOptions = {}): NDAr
  * (`[N, C, H, W]` over `(0, 2, 3)`, a bias gradient, is `[N | C | H·W]`). The order of the
  * additions depends only on the shape, so results are deterministic.
  */
-function sumInPlace(op: string, a: NDArray, dims: Dims, keepdim: boolean, dtype: DType, average: boolean): NDArray {
+function sumOverRuns(op: string, a: NDArray, dims: Dims, keepdim: boolean, dtype: DType, average: boolean): NDArray {
   const all = dims === null || dims === undefined;
   const list = all ? a.shape.map((_, i) => i) : normalizeDims(op, typeof dims === 'number' ? [dims] : dims, a.ndim);
   const reduced = new Set(list);
