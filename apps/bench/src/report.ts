@@ -54,8 +54,10 @@ function formatLoad(l: readonly number[]): string {
 /** The header: machine, Node, load, engines, settings. */
 /** The warm-up, as the header states it (reports saved before `warmupMs` existed have none). */
 function warmupText(meta: Meta): string {
-  const { warmups, warmupMs } = meta.options;
-  return warmupMs && warmups > 0 ? `${warmups} or more warm-up call(s) lasting at least ${warmupMs} ms` : `${warmups} warm-up call(s)`;
+  const { warmups, warmupMs, warmupCalls, warmupCapMs } = meta.options;
+  if (!(warmupMs && warmups > 0)) return `${warmups} warm-up call(s)`;
+  const calls = warmupCalls && warmupCalls > warmups ? ` and at least ${warmupCalls} calls (unless that takes over ${formatMs(warmupCapMs ?? Infinity)})` : '';
+  return `${warmups} or more warm-up call(s) lasting at least ${warmupMs} ms${calls}`;
 }
 
 export function headerLines(meta: Meta): string[] {

@@ -55,6 +55,10 @@ export interface BenchOptions {
   warmups: number;
   /** …continued until the warm-up has lasted this long (see `MeasureOptions.warmupMs`). */
   warmupMs: number;
+  /** …and for at least this many calls, unless it has lasted `warmupCapMs` (see `MeasureOptions.warmupCalls`). */
+  warmupCalls: number;
+  /** The longest a warm-up continues to reach `warmupCalls`. */
+  warmupCapMs: number;
   /** A call estimated to take longer is measured on a smaller batch and scaled. */
   maxCallMs: number;
   /**
@@ -75,8 +79,8 @@ export interface BenchOptions {
 /** The defaults: a full run (≥ 7 samples, ~10 s per call at most) or a quick smoke run. */
 export function benchOptions(quick: boolean, overrides: Partial<BenchOptions> = {}): BenchOptions {
   const base: BenchOptions = quick
-    ? { quick, filter: null, engines: null, threads: [1, 2], runs: 2, slowRuns: 0, warmups: 0, warmupMs: 0, maxCallMs: 300, maxProbeMs: 2000, minSampleMs: 2, tolerance: 1e-3 }
-    : { quick, filter: null, engines: null, threads: [1, 2], runs: 7, slowRuns: null, warmups: 1, warmupMs: 500, maxCallMs: 10_000, maxProbeMs: Infinity, minSampleMs: 10, tolerance: 1e-3 };
+    ? { quick, filter: null, engines: null, threads: [1, 2], runs: 2, slowRuns: 0, warmups: 0, warmupMs: 0, warmupCalls: 0, warmupCapMs: 0, maxCallMs: 300, maxProbeMs: 2000, minSampleMs: 2, tolerance: 1e-3 }
+    : { quick, filter: null, engines: null, threads: [1, 2], runs: 7, slowRuns: null, warmups: 1, warmupMs: 500, warmupCalls: 10, warmupCapMs: 5000, maxCallMs: 10_000, maxProbeMs: Infinity, minSampleMs: 10, tolerance: 1e-3 };
   return { ...base, ...overrides };
 }
 
@@ -124,7 +128,7 @@ export interface Meta {
   engines: { name: string; threads: number; description: string }[];
   /** Engines that did not load, thread counts not granted, and similar. */
   notes: string[];
-  options: { runs: number; warmups: number; warmupMs?: number; maxCallMs: number; tolerance: number; filter: readonly string[] | null };
+  options: { runs: number; warmups: number; warmupMs?: number; warmupCalls?: number; warmupCapMs?: number; maxCallMs: number; tolerance: number; filter: readonly string[] | null };
 }
 
 /** A whole run: what `--json` writes and `--markdown` renders. */
@@ -211,7 +215,7 @@ export async function runBench(options: BenchOptions): Promise<Report> {
       seconds: (performance.now() - started) / 1000,
       engines: engines.map((e) => ({ name: e.name, threads: e.threads, description: e.description })),
       notes,
-      options: { runs: options.runs, warmups: options.warmups, warmupMs: options.warmupMs, maxCallMs: options.maxCallMs, tolerance: options.tolerance, filter: options.filter },
+      options: { runs: options.runs, warmups: options.warmups, warmupMs: options.warmupMs, warmupCalls: options.warmupCalls, warmupCapMs: options.warmupCapMs, maxCallMs: options.maxCallMs, tolerance: options.tolerance, filter: options.filter },
     };
   };
   options.onStart?.(makeMeta());
@@ -338,7 +342,7 @@ async function measureRow(ctx: RowContext): Promise<Row> {
     const slow = (N === null || batch === 1) && lastCallMs > options.maxCallMs;
     const runs = slow ? (options.slowRuns ?? options.runs) : options.runs;
     // with no samples to take (a quick run's slow call), the check call's time is the one sample
-    const m = runs > 0 ? await measure(() => ready.run(), { runs, warmups, warmupMs: options.warmupMs, minSampleMs: options.minSampleMs, lastCallMs }) : { ms: lastCallMs, samples: [lastCallMs], callsPerSample: 1 };
+    const m = runs > 0 ? await measure(() => ready.run(), { runs, warmups, warmupMs: options.warmupMs, warmupCalls: options.warmupCalls, warmupCapMs: options.warmupCapMs, minSampleMs: options.minSampleMs, lastCallMs }) : { ms: lastCallMs, samples: [lastCallMs], callsPerSample: 1 };
     const scale = N !== null && batch !== null ? N / batch : 1;
     if (scale !== 1) notes.push(`measured at N=${batch}, scaled ×${scale}`);
     row.batch = batch;

@@ -35,6 +35,14 @@ export interface MeasureOptions {
    * and the optimizing compilers' tier-up.
    */
   warmupMs?: number;
+  /**
+   * …and until at least this many calls: V8 optimizes a function after enough calls, not after
+   * enough time, so a slow call with many small JavaScript functions (a training step) needs about
+   * ten calls to reach its steady state, however long they take…
+   */
+  warmupCalls?: number;
+  /** …unless the warm-up has lasted this long (a multi-second call is not repeated ten times). */
+  warmupCapMs?: number;
   /** A sample repeats the call until it lasts about this long (for µs-scale calls). */
   minSampleMs: number;
   /** The duration of a call seen before (the check call), to size samples when there is no warm-up. */
@@ -60,9 +68,12 @@ export async function measure(call: Call, options: MeasureOptions): Promise<Meas
     warm += last;
   }
   // only after at least one warm-up call: a run without warm-up stays without
-  while (options.warmups > 0 && warm < (options.warmupMs ?? 0)) {
+  let calls = options.warmups;
+  const cap = options.warmupCapMs ?? Infinity;
+  while (options.warmups > 0 && (warm < (options.warmupMs ?? 0) || calls < (options.warmupCalls ?? 0)) && warm < cap) {
     last = await timeOnce(call);
     warm += last;
+    calls++;
   }
   const callsPerSample = last >= options.minSampleMs ? 1 : Math.min(100_000, Math.ceil(options.minSampleMs / Math.max(last, 1e-4)));
   const samples: number[] = [];

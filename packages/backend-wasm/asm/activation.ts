@@ -81,6 +81,17 @@ export function sigmoidForward(inp: usize, out: usize, n: i32): void {
   const bias = i32x4.splat(64 + 127 - 0x4b400000);
   const scale = i32x4.splat(TWO_M64_BITS);
   let i = 0;
+  // two independent vectors per step: each is one long chain of dependent operations (ending in
+  // a division), and two give the core's out-of-order window work to overlap
+  for (; i + 8 <= n; i += 8) {
+    const at = <usize>i << 2;
+    const x0 = v128.load(inp + at);
+    const x1 = v128.load(inp + at, 16);
+    const y0 = sigmoidLanes(x0, minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale);
+    const y1 = sigmoidLanes(x1, minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale);
+    v128.store(out + at, y0);
+    v128.store(out + at, y1, 16);
+  }
   for (; i + 4 <= n; i += 4) {
     const at = <usize>i << 2;
     v128.store(out + at, sigmoidLanes(v128.load(inp + at), minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale));

@@ -641,7 +641,7 @@ export function conv2dBackwardWeight(inp: usize, gradOut: usize, gradWeight: usi
   // the direct kernel multiplies the dropped columns' zero gradients by real inputs: exact unless
   // an input is ±Infinity or NaN (0·∞ = NaN), when the im2col path keeps PyTorch's result
   if (algo == 1 && directApplies(2) && allFinite(inp, gN * gC * inPlane)) {
-    directBackwardWeight(inp, gradOut, gradWeight, work, r0, r1);
+    directBackwardWeight(inp, gradOut, gradWeight, work, r0, r1, 0, gN);
     return;
   }
   const pointwise = isPointwise();
@@ -1068,9 +1068,10 @@ function allFinite(p: usize, n: i32): bool {
 
 /**
  * Weight gradient, direct: taps `[r0, r1)` of every group's `[og][cg·kh·kw]` block, summed over
- * the batch item by item (each item's sum over positions is formed in vector lanes, then added).
+ * the batch items `[n0, n1)` one by one (each item's sum over positions is formed in vector
+ * lanes, then added).
  */
-function directBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, work: usize, r0: i32, r1: i32): void {
+function directBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, work: usize, r0: i32, r1: i32, n0: i32, n1: i32): void {
   const cg = gC / gG;
   const og = gO / gG;
   const K = cg * gKH * gKW;
@@ -1088,8 +1089,8 @@ function directBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, wor
   }
   // the output-gradient planes in the padded row pitch, zero in the dropped columns and the odd pair row
   zeroF32(gy, roundUp(og, 2) * qp);
-  for (let n = 0; n < gN; n++) {
-    const first = n == 0;
+  for (let n = n0; n < n1; n++) {
+    const first = n == n0;
     for (let grp = 0; grp < gG; grp++) {
       padPlanes(f32ptr(inp, (n * gC + grp * cg) * gH * gW), cg, gH, gW, gPT, gPL, xp);
       const dy = f32ptr(gradOut, (n * gO + grp * og) * P);
@@ -1154,6 +1155,52 @@ function directBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, wor
       }
     }
   }
+}
+
+/**
+ * The batch chunks of the direct weight gradient over threads (conv2dBackwardWeightChunks): up to
+ * 16, fewer for a small batch or a weight so large that 16 partial sums of it would pass 16 MiB.
+ * The count depends on the geometry alone, never on the thread count, so the order of the sum,
+ * and every bit of the result, is the same however many threads share the chunks.
+ */
+export function weightChunks(): i32 {
+  const weight = gO * (gC / gG) * gKH * gKW;
+  return max(1, min(gN, min(16, (1 << 22) / max(1, weight))));
+}
+
+/**
+ * Weight gradient, direct, split over the batch: for chunks `[c0, c1)` of weightChunks(), the
+ * chunk's sum over its items (all taps, all groups) into `partials` + c·(weight floats). Splitting
+ * the taps among threads instead would make every thread pad every input plane; a chunk pads only
+ * its own items. Needs finite inputs (see conv2dBackwardWeight); sumWeightChunks adds the chunks.
+ */
+export function conv2dBackwardWeightChunks(inp: usize, gradOut: usize, partials: usize, work: usize, c0: i32, c1: i32): void {
+  const chunks = weightChunks();
+  const K = (gC / gG) * gKH * gKW;
+  const weight = gO * K;
+  for (let c = c0; c < c1; c++) {
+    const n0 = <i32>((<i64>c * gN) / chunks);
+    const n1 = <i32>((<i64>(c + 1) * gN) / chunks);
+    directBackwardWeight(inp, gradOut, f32ptr(partials, c * weight), work, 0, K, n0, n1);
+  }
+}
+
+/** `gradWeight = ((p₀ + p₁) + p₂) + …`, the weightChunks() partial sums at `partials`, in order. */
+export function sumWeightChunks(partials: usize, gradWeight: usize): void {
+  const chunks = weightChunks();
+  const weight = gO * (gC / gG) * gKH * gKW;
+  copyF32(gradWeight, partials, weight);
+  for (let c = 1; c < chunks; c++) {
+    const p = f32ptr(partials, c * weight);
+    let i = 0;
+    for (; i + 4 <= weight; i += 4) v128.store(f32ptr(gradWeight, i), f32x4.add(v128.load(f32ptr(gradWeight, i)), v128.load(f32ptr(p, i))));
+    for (; i < weight; i++) store<f32>(f32ptr(gradWeight, i), load<f32>(f32ptr(gradWeight, i)) + load<f32>(f32ptr(p, i)));
+  }
+}
+
+/** 1 when all `n` floats from `p` are finite, else 0 (for the caller's choice of algorithm). */
+export function allFiniteF32(p: usize, n: i32): i32 {
+  return allFinite(p, n) ? 1 : 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1364,7 +1411,8 @@ function avgTiledBackward(d: f64, gradOut: usize, gradInput: usize): void {
     for (let oh = 0; oh < OH; oh++) {
       const row = p * inPlane + oh * KH * W;
       for (let ow = 0; ow < OW; ow++, o++) {
-        const gv = <f32>(<f64>load<f32>(f32ptr(gradOut, o)) / d);
+        // 0 + g/d, in f64: the general loop adds g/d to a zeroed input (see avgTiled2x2Backward)
+        const gv = <f32>(<f64>0 + <f64>load<f32>(f32ptr(gradOut, o)) / d);
         for (let r = row + ow * KW, rEnd = r + KH * W; r < rEnd; r += W) {
           for (let i = r, iEnd = r + KW; i < iEnd; i++) store<f32>(f32ptr(gradInput, i), gv);
         }
@@ -1373,10 +1421,131 @@ function avgTiledBackward(d: f64, gradOut: usize, gradInput: usize): void {
   }
 }
 
+/**
+ * Whether `d` is a positive normal power of two: then `x / d` and `x · (1/d)` are the same number
+ * (1/d is exact, so both round the same exact quotient once), and the multiply is much cheaper.
+ */
+function isPowerOfTwo(d: f64): bool {
+  const bits = reinterpret<u64>(d);
+  const e = (bits >> 52) & 0x7ff;
+  return (bits & 0xfffffffffffff) == 0 && e > 0 && e < 0x7ff && (bits >> 63) == 0;
+}
+
+/** `s / d`, or `s · r` where `r = 1/d` is exact (see isPowerOfTwo), in both f64 lanes. */
+@inline function divide2(s: v128, d: v128, r: v128, exact: bool): v128 {
+  return exact ? f64x2.mul(s, r) : f64x2.div(s, d);
+}
+
+/** f64 lanes 2 and 3 of the f32 lanes of `v`, promoted (as promote_low does lanes 0 and 1). */
+@inline function promoteHigh(v: v128): v128 {
+  return f64x2.promote_low_f32x4(i64x2.shuffle(v, v, 1, 1));
+}
+
+/**
+ * avgTiledForward for 2×2 windows (LeNet's pooling), 4 windows per step: the even and odd columns
+ * of both rows are split into lanes and summed in f64 in the scalar loop's order (0 + top left +
+ * top right + bottom left + bottom right), so every result is the same bit for bit.
+ */
+function avgTiled2x2Forward(d: f64, inp: usize, out: usize): void {
+  const W = pW, OH = pOH, OW = pOW;
+  const inPlane = pH * pW;
+  const exact = isPowerOfTwo(d);
+  const dv = f64x2.splat(d);
+  const rv = f64x2.splat(1 / d);
+  const zero = f64x2.splat(0);
+  let o = 0;
+  for (let p = 0; p < pPlanes; p++) {
+    for (let oh = 0; oh < OH; oh++) {
+      const top = f32ptr(inp, p * inPlane + oh * 2 * W);
+      const bottom = f32ptr(top, W);
+      let ow = 0;
+      for (; ow + 4 <= OW; ow += 4, o += 4) {
+        const at = <usize>ow << 3; // 2·ow floats
+        const t0 = v128.load(top + at);
+        const t1 = v128.load(top + at, 16);
+        const b0 = v128.load(bottom + at);
+        const b1 = v128.load(bottom + at, 16);
+        const te = i32x4.shuffle(t0, t1, 0, 2, 4, 6);
+        const to = i32x4.shuffle(t0, t1, 1, 3, 5, 7);
+        const be = i32x4.shuffle(b0, b1, 0, 2, 4, 6);
+        const bo = i32x4.shuffle(b0, b1, 1, 3, 5, 7);
+        let lo = f64x2.add(zero, f64x2.promote_low_f32x4(te));
+        lo = f64x2.add(lo, f64x2.promote_low_f32x4(to));
+        lo = f64x2.add(lo, f64x2.promote_low_f32x4(be));
+        lo = f64x2.add(lo, f64x2.promote_low_f32x4(bo));
+        let hi = f64x2.add(zero, promoteHigh(te));
+        hi = f64x2.add(hi, promoteHigh(to));
+        hi = f64x2.add(hi, promoteHigh(be));
+        hi = f64x2.add(hi, promoteHigh(bo));
+        const qlo = f32x4.demote_f64x2_zero(divide2(lo, dv, rv, exact));
+        const qhi = f32x4.demote_f64x2_zero(divide2(hi, dv, rv, exact));
+        v128.store(f32ptr(out, o), i64x2.shuffle(qlo, qhi, 0, 2));
+      }
+      for (; ow < OW; ow++, o++) {
+        const i = <usize>ow << 3;
+        let sum: f64 = 0;
+        sum += <f64>load<f32>(top + i);
+        sum += <f64>load<f32>(top + i, 4);
+        sum += <f64>load<f32>(bottom + i);
+        sum += <f64>load<f32>(bottom + i, 4);
+        store<f32>(f32ptr(out, o), <f32>(sum / d));
+      }
+    }
+  }
+}
+
+/**
+ * avgTiledBackward for 2×2 windows, 4 windows per step: each gradient / d (in f64, rounded to f32,
+ * as the scalar loop) is written to its window's 4 elements; when the windows cover the whole
+ * input nothing is zeroed first.
+ */
+function avgTiled2x2Backward(d: f64, gradOut: usize, gradInput: usize): void {
+  const W = pW, OH = pOH, OW = pOW;
+  const inPlane = pH * pW;
+  if (OH * 2 != pH || OW * 2 != W) zeroF32(gradInput, pPlanes * inPlane);
+  const exact = isPowerOfTwo(d);
+  const dv = f64x2.splat(d);
+  const rv = f64x2.splat(1 / d);
+  const zero = f64x2.splat(0);
+  let o = 0;
+  for (let p = 0; p < pPlanes; p++) {
+    for (let oh = 0; oh < OH; oh++) {
+      const top = f32ptr(gradInput, p * inPlane + oh * 2 * W);
+      const bottom = f32ptr(top, W);
+      let ow = 0;
+      for (; ow + 4 <= OW; ow += 4, o += 4) {
+        // 0 + g/d in f64, then rounded: the general loop adds g/d to a zeroed input (a −0, or a
+        // negative quotient that rounds to −0 in f32, gives 0)
+        const g = v128.load(f32ptr(gradOut, o));
+        const qlo = f32x4.demote_f64x2_zero(f64x2.add(zero, divide2(f64x2.promote_low_f32x4(g), dv, rv, exact)));
+        const qhi = f32x4.demote_f64x2_zero(f64x2.add(zero, divide2(promoteHigh(g), dv, rv, exact)));
+        const q = i64x2.shuffle(qlo, qhi, 0, 2); // the 4 window values
+        const left = i32x4.shuffle(q, q, 0, 0, 1, 1);
+        const right = i32x4.shuffle(q, q, 2, 2, 3, 3);
+        const at = <usize>ow << 3;
+        v128.store(top + at, left);
+        v128.store(top + at, right, 16);
+        v128.store(bottom + at, left);
+        v128.store(bottom + at, right, 16);
+      }
+      for (; ow < OW; ow++, o++) {
+        const gv = <f32>(<f64>0 + <f64>load<f32>(f32ptr(gradOut, o)) / d);
+        const i = <usize>ow << 3;
+        store<f32>(top + i, gv);
+        store<f32>(top + i, gv, 4);
+        store<f32>(bottom + i, gv);
+        store<f32>(bottom + i, gv, 4);
+      }
+    }
+  }
+}
+
 /** Average pooling forward (`Backend.avgPool2dForward`); `work` has poolWorkBytes() bytes. */
 export function avgPool2dForward(countIncludePad: i32, hasOverride: i32, divisorOverride: f64, inp: usize, out: usize, work: usize): void {
   if (avgTiles()) {
-    avgTiledForward(pOH > 0 && pOW > 0 ? (hasOverride ? divisorOverride : <f64>(pKH * pKW)) : 0, inp, out);
+    const d = pOH > 0 && pOW > 0 ? (hasOverride ? divisorOverride : <f64>(pKH * pKW)) : 0;
+    if (pKH == 2 && pKW == 2 && d != 0) avgTiled2x2Forward(d, inp, out);
+    else avgTiledForward(d, inp, out);
     return;
   }
   const div = avgSetup(work, countIncludePad, hasOverride, divisorOverride);
@@ -1414,7 +1583,9 @@ export function avgPool2dForward(countIncludePad: i32, hasOverride: i32, divisor
 /** Average pooling backward (`Backend.avgPool2dBackward`); `work` has poolWorkBytes() bytes. */
 export function avgPool2dBackward(countIncludePad: i32, hasOverride: i32, divisorOverride: f64, gradOut: usize, gradInput: usize, work: usize): void {
   if (avgTiles()) {
-    avgTiledBackward(hasOverride ? divisorOverride : <f64>(pKH * pKW), gradOut, gradInput);
+    const d = hasOverride ? divisorOverride : <f64>(pKH * pKW);
+    if (pKH == 2 && pKW == 2 && d != 0) avgTiled2x2Backward(d, gradOut, gradInput);
+    else avgTiledBackward(d, gradOut, gradInput);
     return;
   }
   const div = avgSetup(work, countIncludePad, hasOverride, divisorOverride);

@@ -261,6 +261,20 @@ function convWork(op: string, m: Machine, g: Conv2dGeometry, which: number, algo
 /** Element-wise kernels are split among threads from this many elements on. */
 const MIN_PARALLEL_ELEMENTS = 1 << 18;
 
+/**
+ * Elements per block of the element-wise and pooling kernels (32 KiB of float32): a block copied
+ * into the kernel's memory is still in cache when the kernel reads it, and its result still there
+ * when it is copied out, so each element crosses main memory once each way instead of three times.
+ */
+const BLOCK = 1 << 13;
+/** …and per block split among the threads (each share still fits a core's L2). */
+const THREADED_BLOCK = 1 << 18;
+
+/** Planes per block of the pooling kernels: about BLOCK input elements, at least one plane. */
+function poolBlockPlanes(g: Pool2dGeometry): number {
+  return Math.max(1, Math.min(g.planes, Math.floor(BLOCK / Math.max(1, g.inHeight * g.inWidth))));
+}
+
 /** `convAlgorithm`'s `prefer` argument of the asm kernels. */
 const PREFER = { auto: -1, im2col: 0, direct: 1 } as const;
 
@@ -491,17 +505,34 @@ function makeBackend(state: State): WasmBackend {
       const m = state.m;
       setConv(m.k, g);
       const K = (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
-      const parts = ranges(K, threadsFor(2 * n.out * K), 8);
+      const threads = threadsFor(2 * n.out * K);
+      const algo = m.k.convAlgorithm(2, state.convPrefer);
+      // the direct kernel splits the batch into chunks (see weightChunks), im2col splits the taps
+      const chunks = algo === 1 && n.out > 0 ? m.k.weightChunks() : 0;
+      const tapParts = ranges(K, threads, 8);
+      const chunkParts = chunks > 0 ? ranges(chunks, threads, 1) : [];
       m.reset();
       const pIn = m.take(n.input * 4);
       const pGo = m.take(n.out * 4);
       const pGw = m.take(n.weight * 4);
-      const algo = m.k.convAlgorithm(2, state.convPrefer);
-      const args = parts.map(([s, e]) => [pIn, pGo, pGw, m.take(convWork(op, m, g, 2, algo, e - s)), s, e, algo]);
+      const pPartials = m.take(chunks * n.weight * 4);
+      const work: number[] = [];
+      for (let t = 0; t < Math.max(tapParts.length, chunkParts.length); t++) {
+        const tap = tapParts[t];
+        const forTaps = tap ? convWork(op, m, g, 2, algo, tap[1] - tap[0]) : 0;
+        const forChunks = t < chunkParts.length ? convWork(op, m, g, 2, 1, K) : 0;
+        work.push(m.take(Math.max(forTaps, forChunks)));
+      }
       m.commit();
       m.put(pIn, f32(input), n.input);
       m.put(pGo, f32(gradOut), n.out);
-      run(Cmd.Conv2dBackwardWeight, args, geometryArgs(g));
+      // non-finite inputs go the im2col way (see the kernel), which the tap split reaches
+      if (chunks > 0 && m.k.allFiniteF32(pIn, n.input) === 1) {
+        run(Cmd.Conv2dBackwardWeightChunks, chunkParts.map(([s, e], t) => [pIn, pGo, pPartials, work[t]!, s, e]), geometryArgs(g));
+        m.k.sumWeightChunks(pPartials, pGw);
+      } else {
+        run(Cmd.Conv2dBackwardWeight, tapParts.map(([s, e], t) => [pIn, pGo, pGw, work[t]!, s, e, algo]), geometryArgs(g));
+      }
       m.get(pGw, f32(gradWeight), n.weight);
     },
 
@@ -578,18 +609,28 @@ function makeBackend(state: State): WasmBackend {
       checkLength(op, 'input', input, nIn);
       checkLength(op, 'out', out, nOut);
       if (nOut === 0) return;
+      // a block of planes at a time, so that what is copied in is still in cache when read (see BLOCK)
       const m = state.m;
       const k = m.k;
-      setPool(k, g);
+      const inPlane = g.inHeight * g.inWidth;
+      const outPlane = g.outHeight * g.outWidth;
+      const per = poolBlockPlanes(g);
+      setPool(k, { ...g, planes: per });
       m.reset();
-      const pIn = m.take(nIn * 4);
-      const pOut = m.take(nOut * 4);
+      const pIn = m.take(per * inPlane * 4);
+      const pOut = m.take(per * outPlane * 4);
       const work = m.take(k.poolWorkBytes());
       m.commit();
-      m.put(pIn, f32(input), nIn);
       const [inc, has, value] = divisorArgs(divisor);
-      k.avgPool2dForward(inc, has, value, pIn, pOut, work);
-      m.get(pOut, f32(out), nOut);
+      const src = f32(input);
+      const dst = f32(out);
+      for (let p = 0; p < g.planes; p += per) {
+        const n = Math.min(per, g.planes - p);
+        if (n !== per) setPool(k, { ...g, planes: n });
+        m.put(pIn, src.subarray(p * inPlane, (p + n) * inPlane), n * inPlane);
+        k.avgPool2dForward(inc, has, value, pIn, pOut, work);
+        m.get(pOut, dst.subarray(p * outPlane, (p + n) * outPlane), n * outPlane);
+      }
     },
 
     avgPool2dBackward(g, divisor, gradOut, gradInput) {
@@ -604,18 +645,28 @@ function makeBackend(state: State): WasmBackend {
       checkLength(op, 'gradOut', gradOut, nOut);
       checkLength(op, 'gradInput', gradInput, nIn);
       if (nIn === 0) return;
+      // in blocks of planes, as avgPool2dForward
       const m = state.m;
       const k = m.k;
-      setPool(k, g);
+      const inPlane = g.inHeight * g.inWidth;
+      const outPlane = g.outHeight * g.outWidth;
+      const per = poolBlockPlanes(g);
+      setPool(k, { ...g, planes: per });
       m.reset();
-      const pGo = m.take(nOut * 4);
-      const pGi = m.take(nIn * 4);
+      const pGo = m.take(per * outPlane * 4);
+      const pGi = m.take(per * inPlane * 4);
       const work = m.take(k.poolWorkBytes());
       m.commit();
-      m.put(pGo, f32(gradOut), nOut);
       const [inc, has, value] = divisorArgs(divisor);
-      k.avgPool2dBackward(inc, has, value, pGo, pGi, work);
-      m.get(pGi, f32(gradInput), nIn);
+      const src = f32(gradOut);
+      const dst = f32(gradInput);
+      for (let p = 0; p < g.planes; p += per) {
+        const n = Math.min(per, g.planes - p);
+        if (n !== per) setPool(k, { ...g, planes: n });
+        m.put(pGo, src.subarray(p * outPlane, (p + n) * outPlane), n * outPlane);
+        k.avgPool2dBackward(inc, has, value, pGo, pGi, work);
+        m.get(pGi, dst.subarray(p * inPlane, (p + n) * inPlane), n * inPlane);
+      }
     },
 
     sigmoidForward(input, out, n) {
@@ -628,17 +679,24 @@ function makeBackend(state: State): WasmBackend {
       checkLength(op, 'input', input, n);
       checkLength(op, 'out', out, n);
       if (n === 0) return;
-      // about 25 vector operations per 4 elements: worth splitting above a few hundred thousand
-      // elements (in multiples of 4; each element's result does not depend on its position)
+      // In blocks that stay in cache (see BLOCK), in place. About 25 vector operations per 4
+      // elements: worth splitting among threads above a few hundred thousand elements (in
+      // multiples of 4; an element's result does not depend on its position).
       const m = state.m;
-      const parts = m.pool && n >= MIN_PARALLEL_ELEMENTS ? ranges(n, m.threads, 4) : [[0, n] as [number, number]];
+      const threaded = m.pool !== null && n >= MIN_PARALLEL_ELEMENTS;
+      const block = Math.min(n, threaded ? THREADED_BLOCK : BLOCK);
       m.reset();
-      const pIn = m.take(n * 4);
-      const pOut = m.take(n * 4);
+      const p = m.take(block * 4);
       m.commit();
-      m.put(pIn, f32(input), n);
-      run(Cmd.SigmoidForward, parts.map(([s, e]) => [pIn + s * 4, pOut + s * 4, e - s]), null);
-      m.get(pOut, f32(out), n);
+      const src = f32(input);
+      const dst = f32(out);
+      for (let s = 0; s < n; s += block) {
+        const len = Math.min(block, n - s);
+        m.put(p, src.subarray(s, s + len), len);
+        if (threaded) run(Cmd.SigmoidForward, ranges(len, m.threads, 4).map(([a, b]) => [p + a * 4, p + a * 4, b - a]), null);
+        else m.k.sigmoidForward(p, p, len);
+        m.get(p, dst.subarray(s, s + len), len);
+      }
     },
 
     sigmoidBackward(grad, output, out, n) {
@@ -652,16 +710,23 @@ function makeBackend(state: State): WasmBackend {
       checkLength(op, 'output', output, n);
       checkLength(op, 'out', out, n);
       if (n === 0) return;
+      // in cache-sized blocks, as sigmoidForward
       const m = state.m;
+      const block = Math.min(n, BLOCK);
       m.reset();
-      const pGrad = m.take(n * 4);
-      const pY = m.take(n * 4);
-      const pOut = m.take(n * 4);
+      const pGrad = m.take(block * 4);
+      const pY = m.take(block * 4);
       m.commit();
-      m.put(pGrad, f32(grad), n);
-      m.put(pY, f32(output), n);
-      m.k.sigmoidBackward(pGrad, pY, pOut, n);
-      m.get(pOut, f32(out), n);
+      const g = f32(grad);
+      const y = f32(output);
+      const dst = f32(out);
+      for (let s = 0; s < n; s += block) {
+        const len = Math.min(block, n - s);
+        m.put(pGrad, g.subarray(s, s + len), len);
+        m.put(pY, y.subarray(s, s + len), len);
+        m.k.sigmoidBackward(pGrad, pY, pGrad, len);
+        m.get(pGrad, dst.subarray(s, s + len), len);
+      }
     },
   };
 }

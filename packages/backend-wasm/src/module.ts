@@ -30,6 +30,10 @@ export interface KernelExports {
   conv2dForward: (input: number, weight: number, bias: number, out: number, work: number, item0: number, item1: number, algo: number) => void;
   conv2dBackwardInput: (gradOut: number, weight: number, gradInput: number, work: number, item0: number, item1: number, algo: number) => void;
   conv2dBackwardWeight: (input: number, gradOut: number, gradWeight: number, work: number, col0: number, col1: number, algo: number) => void;
+  weightChunks: () => number;
+  conv2dBackwardWeightChunks: (input: number, gradOut: number, partials: number, work: number, chunk0: number, chunk1: number) => void;
+  sumWeightChunks: (partials: number, gradWeight: number) => void;
+  allFiniteF32: (p: number, n: number) => number;
   setPoolGeometry: (
     planes: number, inHeight: number, inWidth: number, outHeight: number, outWidth: number, kernelHeight: number, kernelWidth: number,
     strideH: number, strideW: number, padH: number, padW: number, dilationH: number, dilationW: number,

@@ -55,6 +55,15 @@ function poolInput(r: () => number, n: number, nans: boolean): Float32Array {
   return x;
 }
 
+/**
+ * Values where the order and width of the arithmetic show: −0, ±∞, NaN, sums that overflow
+ * float32 but not float64, denormals, and ordinary numbers between them.
+ */
+function specialValues(r: () => number, n: number): Float32Array {
+  const pool = [-0, 0, Infinity, -Infinity, NaN, 3e38, -3e38, 1e-45, -3e-45, 1.5e-39, 1, 1 / 3];
+  return Float32Array.from({ length: n }, () => (r() < 0.5 ? pool[Math.floor(r() * pool.length)]! : r() * 2 - 1));
+}
+
 function sizes(g: Pool2dGeometry): { nIn: number; nOut: number } {
   return { nIn: g.planes * g.inHeight * g.inWidth, nOut: g.planes * g.outHeight * g.outWidth };
 }
@@ -80,17 +89,17 @@ function compareMax(wasm: WasmBackend, g: Pool2dGeometry, seed: number): void {
   expectSameBits(`max backward ${what}`, dx1, dx0);
 }
 
-function compareAvg(wasm: WasmBackend, g: Pool2dGeometry, divisor: AvgPoolDivisor, seed: number): void {
+function compareAvg(wasm: WasmBackend, g: Pool2dGeometry, divisor: AvgPoolDivisor, seed: number, special = false): void {
   const r = rng(seed);
   const { nIn, nOut } = sizes(g);
   const what = `${wasm.build} ${JSON.stringify(g)} ${JSON.stringify(divisor)}`;
-  const x = randArray(r, nIn);
+  const x = special ? specialValues(r, nIn) : randArray(r, nIn);
   const y0 = new Float32Array(nOut);
   const y1 = new Float32Array(nOut).fill(NaN);
   jsBackend.avgPool2dForward(g, divisor, x, y0);
   wasm.avgPool2dForward(g, divisor, x, y1);
   expectSameBits(`avg forward ${what}`, y1, y0);
-  const dy = randArray(r, nOut);
+  const dy = special ? specialValues(r, nOut) : randArray(r, nOut);
   const dx0 = new Float32Array(nIn);
   const dx1 = new Float32Array(nIn).fill(NaN);
   jsBackend.avgPool2dBackward(g, divisor, dy, dx0);
@@ -119,6 +128,17 @@ describe.each(builds)('pooling kernels (%s build) vs jsBackend, bit for bit', (b
     const g: Pool2dGeometry = { planes: 64 * 6, inHeight: 28, inWidth: 28, outHeight: 14, outWidth: 14, kernelHeight: 2, kernelWidth: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, dilationH: 1, dilationW: 1 };
     compareMax(wasm, g, 1);
     compareAvg(wasm, g, { countIncludePad: true, divisorOverride: null }, 2);
+  });
+
+  it('2×2 windows of stride 2 (the vectorised path): partial cover, divisors that are and are not powers of two, special values', async () => {
+    const wasm = await backendFor(build);
+    for (const [H, W] of [[8, 16], [9, 11], [2, 2], [4, 7], [5, 9]] as const) {
+      const g: Pool2dGeometry = { planes: 3, inHeight: H, inWidth: W, outHeight: Math.floor(H / 2), outWidth: Math.floor(W / 2), kernelHeight: 2, kernelWidth: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, dilationH: 1, dilationW: 1 };
+      for (const divisorOverride of [null, 3, 8, 0.5]) {
+        compareAvg(wasm, g, { countIncludePad: true, divisorOverride }, H * W, false);
+        compareAvg(wasm, g, { countIncludePad: false, divisorOverride }, H * W + 1, true);
+      }
+    }
   });
 
   it('a window holding no input element: max gives −∞ and index −1, which routes no gradient; avg gives 0', async () => {

@@ -35,11 +35,12 @@ export const Cmd = {
   Conv2dForward: 2,
   Conv2dBackwardInput: 3,
   Conv2dBackwardWeight: 4,
-  SigmoidForward: 5,
+  Conv2dBackwardWeightChunks: 5,
+  SigmoidForward: 6,
 } as const;
 export type Cmd = (typeof Cmd)[keyof typeof Cmd];
 /** The kernel export each command calls. */
-export const COMMAND_NAMES = ['setConvGeometry', 'sgemm', 'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'sigmoidForward'] as const;
+export const COMMAND_NAMES = ['setConvGeometry', 'sgemm', 'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'conv2dBackwardWeightChunks', 'sigmoidForward'] as const;
 
 /**
  * The worker's program, run with `eval: true` (so it needs no file next to the bundle). It loads
@@ -66,7 +67,7 @@ import('node:worker_threads').then(({ parentPort, workerData }) => {
     if (cmd === ${Cmd.Exit}) break;
     if (index < Atomics.load(ctl, ${ACTIVE})) {
       try {
-        if (cmd >= ${Cmd.Conv2dForward} && cmd <= ${Cmd.Conv2dBackwardWeight}) k.setConvGeometry(...ctl.subarray(${GEOMETRY}, ${GEOMETRY + 16}));
+        if (cmd >= ${Cmd.Conv2dForward} && cmd <= ${Cmd.Conv2dBackwardWeightChunks}) k.setConvGeometry(...ctl.subarray(${GEOMETRY}, ${GEOMETRY + 16}));
         k[COMMANDS[cmd]](...rec.subarray(index * ${RECORD}, (index + 1) * ${RECORD}));
       } catch {
         Atomics.store(ctl, ${ERROR}, 1);

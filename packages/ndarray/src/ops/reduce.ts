@@ -88,6 +88,28 @@ export function mean(a: NDArray, dims?: Dims, options: ReduceOptions = {}): NDAr
 }
 
 /**
+ * Σ values[start .. start + n) in float64, in four interleaved partial sums (i mod 4) added as
+ * (s0 + s1) + (s2 + s3) and then the tail: one running sum is a chain of dependent additions, one
+ * element per add latency; four chains keep the adder busy. The order depends only on `n`.
+ */
+function sumRun(values: ArrayLike<number>, start: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = start;
+  for (const end4 = start + (n & ~3); i < end4; i += 4) {
+    s0 += values[i]!;
+    s1 += values[i + 1]!;
+    s2 += values[i + 2]!;
+    s3 += values[i + 3]!;
+  }
+  let s = s0 + s1 + (s2 + s3);
+  for (const end = start + n; i < end; i++) s += values[i]!;
+  return s;
+}
+
+/**
  * Sum (or mean) without first copying the values into reduced-dims-last order: reads the dense
  * values once, in memory order, adding each run of consecutive elements into a float64
  * accumulator per output. The dims are first merged into runs that are all reduced or all kept
@@ -136,9 +158,7 @@ function sumOverRuns(op: string, a: NDArray, dims: Dims, keepdim: boolean, dtype
     let o = 0;
     for (let start = 0; start < total; start += run) {
       if (lastReduced) {
-        let s = 0;
-        for (let i = start, end = start + run; i < end; i++) s += values[i]!;
-        acc[o] = acc[o]! + s;
+        acc[o] = acc[o]! + sumRun(values, start, run);
       } else {
         for (let i = 0; i < run; i++) acc[o + i] = acc[o + i]! + values[start + i]!;
       }
