@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conv2dGeometry, FloatArray } from '../backend.js';
-import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv2d.js';
+import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, setConvAlgorithm, type ConvAlgorithm } from './conv2d.js';
 import { jsBackend } from './js-backend.js';
 
 /** Seeded PRNG (mulberry32) so failures reproduce. */
@@ -116,7 +116,22 @@ const GEOMETRIES: [string, Conv2dGeometry][] = [
   ['batch 1, 1 channel', geometry({ batch: 1, inChannels: 1, outChannels: 1, inHeight: 6, inWidth: 8, kernelHeight: 1, kernelWidth: 2 })],
 ];
 
-describe('conv2d kernels vs the naive definition (float64)', () => {
+// every geometry through each algorithm: the automatic choice, and each one forced
+const ALGORITHMS: ConvAlgorithm[] = ['auto', 'im2col', 'direct'];
+
+/** Forces `algorithm` for the enclosing describe block, restoring the previous one after it. */
+function forceAlgorithm(algorithm: ConvAlgorithm): void {
+  let previous: ConvAlgorithm = 'auto';
+  beforeAll(() => {
+    previous = setConvAlgorithm(algorithm);
+  });
+  afterAll(() => {
+    setConvAlgorithm(previous);
+  });
+}
+
+describe.each(ALGORITHMS)('conv2d kernels vs the naive definition (float64), %s', (algorithm) => {
+  forceAlgorithm(algorithm);
   for (const [name, g] of GEOMETRIES) {
     it(name, () => {
       const rand = rng(name.length * 7919);
@@ -158,7 +173,9 @@ describe('conv2d kernels vs the naive definition (float64)', () => {
   }
 });
 
-describe('conv2d kernels, float32', () => {
+describe.each(ALGORITHMS)('conv2d kernels, float32, %s', (algorithm) => {
+  forceAlgorithm(algorithm);
+
   it('match the float64 result to float32 precision and keep scratch buffers per kind', () => {
     for (const [name, g] of GEOMETRIES) {
       const rand = rng(name.length + 1);
