@@ -16,6 +16,7 @@ import { createWasmBackend, type WasmBackend, type WasmBackendOptions } from './
 
 export { createWasmBackend, type WasmBackend, type WasmBackendOptions } from './backend.js';
 export { isBuildSupported, selectBuild, type WasmBuild } from './module.js';
+export { enableFastAllocation } from './fast-allocation.js';
 export { enableRelaxedSimd } from './relaxed-simd.js';
 
 /** What {@link initWasmBackend} returns: the installed backend and the one it replaced. */

@@ -24,6 +24,8 @@ interface WasmModuleLike {
   createWasmBackend(options?: { numThreads?: number }): Promise<WasmBackendLike>;
   /** Turns on relaxed SIMD on Node 20 (as the torchlet umbrella does when it loads). */
   enableRelaxedSimd?(): Promise<boolean>;
+  /** Frees dead typed arrays on the main thread (as the torchlet umbrella does when it loads). */
+  enableFastAllocation?(): Promise<boolean>;
 }
 
 function isWasmModule(m: unknown): m is WasmModuleLike {
@@ -192,8 +194,12 @@ export async function torchletEngines(threads: readonly number[]): Promise<Torch
   }
   if (mod !== null && !isWasmModule(mod)) notes.push(`torchlet-wasm: not measured, ${specifier} has no createWasmBackend()`);
   if (isWasmModule(mod)) {
-    // measure what a torchlet user gets: the umbrella enables relaxed SIMD before creating its backend
+    // measure what a torchlet user gets: the umbrella sets these V8 flags before creating its
+    // backend; they are process-wide, so the peers measured in this run get them too
     await mod.enableRelaxedSimd?.();
+    if (await mod.enableFastAllocation?.()) {
+      notes.push('V8 flag --no-concurrent-array-buffer-sweeping set at start, as `import \'torchlet\'` sets it (process-wide: every engine of this run has it)');
+    }
     for (const t of [...new Set(threads)]) {
       try {
         const backend = await mod.createWasmBackend({ numThreads: t });
