@@ -1263,11 +1263,81 @@ function maxBounds(start: usize, end: usize, outSize: i32, inSize: i32, kernel: 
 }
 
 /**
+ * Max pooling forward over 2×2 windows of stride 2 that tile the input (no padding or dilation),
+ * 4 windows per step: the even and odd columns of both rows are split into lanes and visited in
+ * the scalar loop's order (top left, top right, bottom left, bottom right), each lane taking a
+ * value that is greater or NaN, so every maximum and index is the same bit for bit.
+ */
+function max2x2Forward(inp: usize, out: usize, indices: usize): void {
+  const W = pW, OH = pOH, OW = pOW;
+  const inPlane = pH * pW;
+  const lanes = i32x4(0, 2, 4, 6);
+  let o = 0;
+  for (let p = 0; p < pPlanes; p++) {
+    const plane = f32ptr(inp, p * inPlane);
+    for (let oh = 0; oh < OH; oh++) {
+      const row = oh * 2 * W;
+      const top = f32ptr(plane, row);
+      const bottom = f32ptr(top, W);
+      let ow = 0;
+      for (; ow + 4 <= OW; ow += 4, o += 4) {
+        const at = <usize>ow << 3; // 2·ow floats
+        const t0 = v128.load(top + at);
+        const t1 = v128.load(top + at, 16);
+        const b0 = v128.load(bottom + at);
+        const b1 = v128.load(bottom + at, 16);
+        const first = i32x4.add(i32x4.splat(row + 2 * ow), lanes);
+        let best = f32x4.splat(-Infinity);
+        let index = first;
+        // (v > best) | (v ≠ v): a greater value or a NaN takes the lane
+        let v = i32x4.shuffle(t0, t1, 0, 2, 4, 6);
+        let take = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+        best = v128.bitselect(v, best, take);
+        v = i32x4.shuffle(t0, t1, 1, 3, 5, 7);
+        take = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+        best = v128.bitselect(v, best, take);
+        index = v128.bitselect(i32x4.add(first, i32x4.splat(1)), index, take);
+        v = i32x4.shuffle(b0, b1, 0, 2, 4, 6);
+        take = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+        best = v128.bitselect(v, best, take);
+        index = v128.bitselect(i32x4.add(first, i32x4.splat(W)), index, take);
+        v = i32x4.shuffle(b0, b1, 1, 3, 5, 7);
+        take = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+        best = v128.bitselect(v, best, take);
+        index = v128.bitselect(i32x4.add(first, i32x4.splat(W + 1)), index, take);
+        v128.store(f32ptr(out, o), best);
+        v128.store(indices + (<usize>o << 2), index);
+      }
+      for (; ow < OW; ow++, o++) {
+        let best: f32 = -Infinity;
+        let bestIndex = row + 2 * ow;
+        for (let r = 0; r < 2; r++) {
+          for (let c = 0; c < 2; c++) {
+            const i = row + r * W + 2 * ow + c;
+            const v = load<f32>(f32ptr(plane, i));
+            if (v > best || v != v) {
+              best = v;
+              bestIndex = i;
+            }
+          }
+        }
+        store<f32>(f32ptr(out, o), best);
+        store<i32>(indices + (<usize>o << 2), bestIndex);
+      }
+    }
+  }
+}
+
+/**
  * Max pooling forward (`Backend.maxPool2dForward`): the maximum of each window and the flat index
  * `h·inWidth + w` of its first occurrence; a NaN wins (the last NaN of the window gives the index);
  * a window with no input element gives −∞ and index −1.
  */
 export function maxPool2dForward(inp: usize, out: usize, indices: usize, work: usize): void {
+  if (pKH == 2 && pKW == 2 && pSH == 2 && pSW == 2 && pPH == 0 && pPW == 0 && pDH == 1 && pDW == 1 && pOH * 2 <= pH && pOW * 2 <= pW) {
+    max2x2Forward(inp, out, indices);
+    return;
+  }
   const W = pW;
   const hStart = work;
   const hEnd = hStart + (<usize>pOH << 2);

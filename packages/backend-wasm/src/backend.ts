@@ -549,19 +549,31 @@ function makeBackend(state: State): WasmBackend {
       checkLength(op, 'out', out, nOut);
       checkLength(op, 'indices', indices, nOut);
       if (nOut === 0) return;
+      // in blocks of planes, as avgPool2dForward (indices are within a plane: blocks do not change them)
       const m = state.m;
       const k = m.k;
-      setPool(k, g);
+      const inPlane = g.inHeight * g.inWidth;
+      const outPlane = g.outHeight * g.outWidth;
+      const per = poolBlockPlanes(g);
+      setPool(k, { ...g, planes: per });
       m.reset();
-      const pIn = m.take(nIn * 4);
-      const pOut = m.take(nOut * 4);
-      const pIdx = m.take(nOut * 4);
+      const pIn = m.take(per * inPlane * 4);
+      const pOut = m.take(per * outPlane * 4);
+      const pIdx = m.take(per * outPlane * 4);
       const work = m.take(k.poolWorkBytes());
       m.commit();
-      m.put(pIn, f32(input), nIn);
-      k.maxPool2dForward(pIn, pOut, pIdx, work);
-      m.get(pOut, f32(out), nOut);
-      m.getI32(pIdx, indices, nOut);
+      const src = f32(input);
+      const dst = f32(out);
+      for (let p = 0; p < g.planes; p += per) {
+        const n = Math.min(per, g.planes - p);
+        if (n !== per) setPool(k, { ...g, planes: n });
+        const o0 = p * outPlane;
+        const o1 = (p + n) * outPlane;
+        m.put(pIn, src.subarray(p * inPlane, (p + n) * inPlane), n * inPlane);
+        k.maxPool2dForward(pIn, pOut, pIdx, work);
+        m.get(pOut, dst.subarray(o0, o1), n * outPlane);
+        m.getI32(pIdx, indices.subarray(o0, o1), n * outPlane);
+      }
     },
 
     maxPool2dBackward(g, gradOut, indices, gradInput) {

@@ -68,11 +68,11 @@ function sizes(g: Pool2dGeometry): { nIn: number; nOut: number } {
   return { nIn: g.planes * g.inHeight * g.inWidth, nOut: g.planes * g.outHeight * g.outWidth };
 }
 
-function compareMax(wasm: WasmBackend, g: Pool2dGeometry, seed: number): void {
+function compareMax(wasm: WasmBackend, g: Pool2dGeometry, seed: number, special = false): void {
   const r = rng(seed);
   const { nIn, nOut } = sizes(g);
   const what = `${wasm.build} ${JSON.stringify(g)}`;
-  const x = poolInput(r, nIn, r() < 0.3);
+  const x = special ? specialValues(r, nIn) : poolInput(r, nIn, r() < 0.3);
   const y0 = new Float32Array(nOut);
   const i0 = new Int32Array(nOut);
   const y1 = new Float32Array(nOut).fill(7);
@@ -138,6 +138,15 @@ describe.each(builds)('pooling kernels (%s build) vs jsBackend, bit for bit', (b
         compareAvg(wasm, g, { countIncludePad: true, divisorOverride }, H * W, false);
         compareAvg(wasm, g, { countIncludePad: false, divisorOverride }, H * W + 1, true);
       }
+    }
+  });
+
+  it('max pooling, 2×2 windows of stride 2 (the vectorised path): partial cover, ties, ±∞, NaN', async () => {
+    const wasm = await backendFor(build);
+    for (const [H, W] of [[8, 16], [9, 11], [2, 2], [4, 7], [5, 9], [28, 28]] as const) {
+      const g: Pool2dGeometry = { planes: 3, inHeight: H, inWidth: W, outHeight: Math.floor(H / 2), outWidth: Math.floor(W / 2), kernelHeight: 2, kernelWidth: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, dilationH: 1, dilationW: 1 };
+      compareMax(wasm, g, H * W);
+      compareMax(wasm, g, H * W + 1, true);
     }
   });
 
