@@ -81,6 +81,12 @@ describe.each(builds.flatMap((b) => algorithms.map((a) => [b, a] as const)))('co
       { inChannels: 2, outChannels: 7, inHeight: 3, inWidth: 70, kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1 },
       { inChannels: 16, outChannels: 6, inHeight: 14, inWidth: 14, kernelHeight: 5, kernelWidth: 5, padTop: 0, padLeft: 0 },
       { inChannels: 4, outChannels: 4, inHeight: 5, inWidth: 5, kernelHeight: 5, kernelWidth: 5, padTop: 4, padLeft: 4, groups: 2 },
+      // one output channel on rows of 16 or more (two rows at a time): odd heights, row pitches
+      // that are not multiples of 16, padding rows skipped, a dilated column
+      { inChannels: 1, outChannels: 3, inHeight: 9, inWidth: 21, kernelHeight: 5, kernelWidth: 5, padTop: 2, padLeft: 2 },
+      { inChannels: 4, outChannels: 4, inHeight: 7, inWidth: 30, kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1, groups: 4 },
+      { inChannels: 2, outChannels: 1, inHeight: 5, inWidth: 18, kernelHeight: 3, kernelWidth: 4, padTop: 3, padLeft: 1, dilationW: 2 },
+      { inChannels: 3, outChannels: 1, inHeight: 2, inWidth: 40, kernelHeight: 2, kernelWidth: 3, padTop: 0, padLeft: 0 },
     ];
     cases.forEach((c, i) => {
       const g = geometry({ batch: 2, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, groups: 1, ...c });
