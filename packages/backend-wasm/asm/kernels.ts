@@ -452,8 +452,7 @@ function colFloats(): i32 {
  * im2col + GEMM, the im2col matrix plus the GEMM's blocks; 1: direct, see directWorkBytes).
  */
 export function convWorkBytes(which: i32, cols: i32, algo: i32): i32 {
-  // the direct weight gradient falls back to im2col for non-finite inputs: room for both
-  if (algo == 1) return which == 2 ? max(directWorkBytes(2), convWorkBytes(2, cols, 0)) : directWorkBytes(which);
+  if (algo == 1) return directWorkBytes(which);
   const og = gO / gG;
   const K = (gC / gG) * gKH * gKW;
   const P = gOH * gOW;
@@ -618,12 +617,13 @@ export function conv2dBackwardInput(gradOut: usize, weight: usize, gradInput: us
 }
 
 /**
- * Convolution backward w.r.t. the weight (`Backend.conv2dBackwardWeight`), for the columns
- * `[r0, r1)` of every group's `[outChannels/groups, K]` weight block (all of them: `0, K`), summed
- * over the whole batch; `work` has convWorkBytes(2) bytes. Column ranges write disjoint parts of
- * `gradWeight`, and each element is summed in the same order whatever the ranges.
+ * Convolution backward w.r.t. the weight (`Backend.conv2dBackwardWeight`) by im2col + GEMM, for
+ * the columns `[r0, r1)` of every group's `[outChannels/groups, K]` weight block (all of them:
+ * `0, K`), summed over the whole batch; `work` has convWorkBytes(2, r1 − r0, 0) bytes. Column
+ * ranges write disjoint parts of `gradWeight`, and each element is summed in the same order
+ * whatever the ranges. (The direct weight gradient is conv2dBackwardWeightChunks.)
  */
-export function conv2dBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, work: usize, r0: i32, r1: i32, algo: i32): void {
+export function conv2dBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, work: usize, r0: i32, r1: i32): void {
   const cg = gC / gG;
   const og = gO / gG;
   const K = cg * gKH * gKW;
@@ -636,12 +636,6 @@ export function conv2dBackwardWeight(inp: usize, gradOut: usize, gradWeight: usi
     for (let grp = 0; grp < gG; grp++) {
       for (let o = 0; o < og; o++) zeroF32(f32ptr(gradWeight, (grp * og + o) * K + r0), cols);
     }
-    return;
-  }
-  // the direct kernel multiplies the dropped columns' zero gradients by real inputs: exact unless
-  // an input is ±Infinity or NaN (0·∞ = NaN), when the im2col path keeps PyTorch's result
-  if (algo == 1 && directApplies(2) && allFinite(inp, gN * gC * inPlane)) {
-    directBackwardWeight(inp, gradOut, gradWeight, work, r0, r1, 0, gN);
     return;
   }
   const pointwise = isPointwise();
@@ -1138,11 +1132,10 @@ function allFinite(p: usize, n: i32): bool {
 }
 
 /**
- * Weight gradient, direct: taps `[r0, r1)` of every group's `[og][cg·kh·kw]` block, summed over
- * the batch items `[n0, n1)` one by one (each item's sum over positions is formed in vector
- * lanes, then added).
+ * Weight gradient, direct: every group's `[og][cg·kh·kw]` block, summed over the batch items
+ * `[n0, n1)` one by one (each item's sum over positions is formed in vector lanes, then added).
  */
-function directBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, work: usize, r0: i32, r1: i32, n0: i32, n1: i32): void {
+function directBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, work: usize, n0: i32, n1: i32): void {
   const cg = gC / gG;
   const og = gO / gG;
   const K = cg * gKH * gKW;
@@ -1152,7 +1145,7 @@ function directBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, wor
   const xp = work;
   const gy = f32ptr(xp, cg * gSH * gSW * dPs);
   const offs = f32ptr(gy, roundUp(og, 2) * qp); // i32 tap offsets, in floats
-  for (let t = r0; t < r1; t++) {
+  for (let t = 0; t < K; t++) {
     const c = t / (gKH * gKW);
     const i = (t / gKW) % gKH;
     const j = t % gKW;
@@ -1173,8 +1166,8 @@ function directBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, wor
         const g0 = f32ptr(gy, o * qp);
         const g1 = f32ptr(gy, (o + 1) * qp);
         const two = o + 1 < og;
-        let t = r0;
-        for (; t + 4 <= r1; t += 4) {
+        let t = 0;
+        for (; t + 4 <= K; t += 4) {
           const x0 = f32ptr(xp, load<i32>(offs + ((<usize>t) << 2)));
           const x1 = f32ptr(xp, load<i32>(offs + ((<usize>(t + 1)) << 2)));
           const x2 = f32ptr(xp, load<i32>(offs + ((<usize>(t + 2)) << 2)));
@@ -1211,7 +1204,7 @@ function directBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, wor
             accumulate(d1 + 12, hsum(a13), first);
           }
         }
-        for (; t < r1; t++) {
+        for (; t < K; t++) {
           const x0 = f32ptr(xp, load<i32>(offs + ((<usize>t) << 2)));
           let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
           for (let q = 0; q < qp; q += 4) {
@@ -1243,7 +1236,9 @@ export function weightChunks(): i32 {
  * Weight gradient, direct, split over the batch: for chunks `[c0, c1)` of weightChunks(), the
  * chunk's sum over its items (all taps, all groups) into `partials` + c·(weight floats). Splitting
  * the taps among threads instead would make every thread pad every input plane; a chunk pads only
- * its own items. Needs finite inputs (see conv2dBackwardWeight); sumWeightChunks adds the chunks.
+ * its own items; sumWeightChunks adds the chunks. For finite inputs only: the direct kernel
+ * multiplies the dropped columns' zero gradients by real inputs, exact unless an input is ±∞ or
+ * NaN (0·∞ = NaN); the caller takes conv2dBackwardWeight (im2col, PyTorch's result) otherwise.
  */
 export function conv2dBackwardWeightChunks(inp: usize, gradOut: usize, partials: usize, work: usize, c0: i32, c1: i32): void {
   const chunks = weightChunks();
@@ -1252,7 +1247,7 @@ export function conv2dBackwardWeightChunks(inp: usize, gradOut: usize, partials:
   for (let c = c0; c < c1; c++) {
     const n0 = <i32>((<i64>c * gN) / chunks);
     const n1 = <i32>((<i64>(c + 1) * gN) / chunks);
-    directBackwardWeight(inp, gradOut, f32ptr(partials, c * weight), work, 0, K, n0, n1);
+    directBackwardWeight(inp, gradOut, f32ptr(partials, c * weight), work, n0, n1);
   }
 }
 

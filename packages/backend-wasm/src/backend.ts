@@ -228,9 +228,9 @@ function setConv(k: KernelExports, g: Conv2dGeometry): void {
   );
 }
 
-function setPool(k: KernelExports, g: Pool2dGeometry): void {
+function setPool(k: KernelExports, g: Pool2dGeometry, planes = g.planes): void {
   k.setPoolGeometry(
-    g.planes, g.inHeight, g.inWidth, g.outHeight, g.outWidth, g.kernelHeight, g.kernelWidth,
+    planes, g.inHeight, g.inWidth, g.outHeight, g.outWidth, g.kernelHeight, g.kernelWidth,
     g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW,
   );
 }
@@ -273,6 +273,18 @@ const THREADED_BLOCK = 1 << 18;
 /** Planes per block of the pooling kernels: about BLOCK input elements, at least one plane. */
 function poolBlockPlanes(g: Pool2dGeometry): number {
   return Math.max(1, Math.min(g.planes, Math.floor(BLOCK / Math.max(1, g.inHeight * g.inWidth))));
+}
+
+/**
+ * Calls `block(p, n)` for the planes `[p, p + n)` of `g`, `per` at a time (the last block may be
+ * shorter), with the kernels' pooling geometry set to `n` planes.
+ */
+function forPlaneBlocks(k: KernelExports, g: Pool2dGeometry, per: number, block: (p: number, n: number) => void): void {
+  for (let p = 0; p < g.planes; p += per) {
+    const n = Math.min(per, g.planes - p);
+    setPool(k, g, n);
+    block(p, n);
+  }
 }
 
 /** `convAlgorithm`'s `prefer` argument of the asm kernels. */
@@ -506,11 +518,12 @@ function makeBackend(state: State): WasmBackend {
       setConv(m.k, g);
       const K = (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
       const threads = threadsFor(2 * n.out * K);
-      const algo = m.k.convAlgorithm(2, state.convPrefer);
-      // the direct kernel splits the batch into chunks (see weightChunks), im2col splits the taps
-      const chunks = algo === 1 && n.out > 0 ? m.k.weightChunks() : 0;
+      // the direct kernel splits the batch into chunks (see weightChunks), im2col splits the taps;
+      // im2col also serves the direct choice when an input is not finite (decided once copied in)
+      const direct = m.k.convAlgorithm(2, state.convPrefer) === 1 && n.out > 0;
+      const chunks = direct ? m.k.weightChunks() : 0;
       const tapParts = ranges(K, threads, 8);
-      const chunkParts = chunks > 0 ? ranges(chunks, threads, 1) : [];
+      const chunkParts = ranges(chunks, threads, 1);
       m.reset();
       const pIn = m.take(n.input * 4);
       const pGo = m.take(n.out * 4);
@@ -519,19 +532,18 @@ function makeBackend(state: State): WasmBackend {
       const work: number[] = [];
       for (let t = 0; t < Math.max(tapParts.length, chunkParts.length); t++) {
         const tap = tapParts[t];
-        const forTaps = tap ? convWork(op, m, g, 2, algo, tap[1] - tap[0]) : 0;
+        const forTaps = tap ? convWork(op, m, g, 2, 0, tap[1] - tap[0]) : 0;
         const forChunks = t < chunkParts.length ? convWork(op, m, g, 2, 1, K) : 0;
         work.push(m.take(Math.max(forTaps, forChunks)));
       }
       m.commit();
       m.put(pIn, f32(input), n.input);
       m.put(pGo, f32(gradOut), n.out);
-      // non-finite inputs go the im2col way (see the kernel), which the tap split reaches
-      if (chunks > 0 && m.k.allFiniteF32(pIn, n.input) === 1) {
+      if (direct && m.k.allFiniteF32(pIn, n.input) === 1) {
         run(Cmd.Conv2dBackwardWeightChunks, chunkParts.map(([s, e], t) => [pIn, pGo, pPartials, work[t]!, s, e]), geometryArgs(g));
         m.k.sumWeightChunks(pPartials, pGw);
       } else {
-        run(Cmd.Conv2dBackwardWeight, tapParts.map(([s, e], t) => [pIn, pGo, pGw, work[t]!, s, e, algo]), geometryArgs(g));
+        run(Cmd.Conv2dBackwardWeight, tapParts.map(([s, e], t) => [pIn, pGo, pGw, work[t]!, s, e]), geometryArgs(g));
       }
       m.get(pGw, f32(gradWeight), n.weight);
     },
@@ -555,7 +567,7 @@ function makeBackend(state: State): WasmBackend {
       const inPlane = g.inHeight * g.inWidth;
       const outPlane = g.outHeight * g.outWidth;
       const per = poolBlockPlanes(g);
-      setPool(k, { ...g, planes: per });
+      setPool(k, g);
       m.reset();
       const pIn = m.take(per * inPlane * 4);
       const pOut = m.take(per * outPlane * 4);
@@ -564,16 +576,14 @@ function makeBackend(state: State): WasmBackend {
       m.commit();
       const src = f32(input);
       const dst = f32(out);
-      for (let p = 0; p < g.planes; p += per) {
-        const n = Math.min(per, g.planes - p);
-        if (n !== per) setPool(k, { ...g, planes: n });
+      forPlaneBlocks(k, g, per, (p, n) => {
         const o0 = p * outPlane;
         const o1 = (p + n) * outPlane;
         m.put(pIn, src.subarray(p * inPlane, (p + n) * inPlane), n * inPlane);
         k.maxPool2dForward(pIn, pOut, pIdx, work);
         m.get(pOut, dst.subarray(o0, o1), n * outPlane);
         m.getI32(pIdx, indices.subarray(o0, o1), n * outPlane);
-      }
+      });
     },
 
     maxPool2dBackward(g, gradOut, indices, gradInput) {
@@ -627,7 +637,7 @@ function makeBackend(state: State): WasmBackend {
       const inPlane = g.inHeight * g.inWidth;
       const outPlane = g.outHeight * g.outWidth;
       const per = poolBlockPlanes(g);
-      setPool(k, { ...g, planes: per });
+      setPool(k, g);
       m.reset();
       const pIn = m.take(per * inPlane * 4);
       const pOut = m.take(per * outPlane * 4);
@@ -636,13 +646,11 @@ function makeBackend(state: State): WasmBackend {
       const [inc, has, value] = divisorArgs(divisor);
       const src = f32(input);
       const dst = f32(out);
-      for (let p = 0; p < g.planes; p += per) {
-        const n = Math.min(per, g.planes - p);
-        if (n !== per) setPool(k, { ...g, planes: n });
+      forPlaneBlocks(k, g, per, (p, n) => {
         m.put(pIn, src.subarray(p * inPlane, (p + n) * inPlane), n * inPlane);
         k.avgPool2dForward(inc, has, value, pIn, pOut, work);
         m.get(pOut, dst.subarray(p * outPlane, (p + n) * outPlane), n * outPlane);
-      }
+      });
     },
 
     avgPool2dBackward(g, divisor, gradOut, gradInput) {
@@ -663,7 +671,7 @@ function makeBackend(state: State): WasmBackend {
       const inPlane = g.inHeight * g.inWidth;
       const outPlane = g.outHeight * g.outWidth;
       const per = poolBlockPlanes(g);
-      setPool(k, { ...g, planes: per });
+      setPool(k, g);
       m.reset();
       const pGo = m.take(per * outPlane * 4);
       const pGi = m.take(per * inPlane * 4);
@@ -672,13 +680,11 @@ function makeBackend(state: State): WasmBackend {
       const [inc, has, value] = divisorArgs(divisor);
       const src = f32(gradOut);
       const dst = f32(gradInput);
-      for (let p = 0; p < g.planes; p += per) {
-        const n = Math.min(per, g.planes - p);
-        if (n !== per) setPool(k, { ...g, planes: n });
+      forPlaneBlocks(k, g, per, (p, n) => {
         m.put(pGo, src.subarray(p * outPlane, (p + n) * outPlane), n * outPlane);
         k.avgPool2dBackward(inc, has, value, pGo, pGi, work);
         m.get(pGi, dst.subarray(p * inPlane, (p + n) * inPlane), n * inPlane);
-      }
+      });
     },
 
     sigmoidForward(input, out, n) {

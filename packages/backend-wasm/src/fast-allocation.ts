@@ -16,7 +16,7 @@
  * the heap instead. Measured on a LeNet-5 training step at batch 256 (4.8 MB activations): 74–263
  * page faults and 1.1–2.7 ms of kernel time per step before, 16–25 faults and 0.2–0.7 ms after.
  */
-import { nodeBuiltin } from './threads.js';
+import { setV8Flag } from './v8-flag.js';
 
 /** Just under 32 MiB, glibc's largest dynamic mmap threshold, with room for its chunk header. */
 const PRIME_BYTES = 32 * 1024 * 1024 - 64 * 1024;
@@ -39,19 +39,11 @@ let primed: number | undefined;
  * ```
  */
 export async function enableFastAllocation(): Promise<boolean> {
-  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  if (!proc?.versions?.node) return false;
-  try {
-    const v8 = await nodeBuiltin<{ setFlagsFromString(flags: string): void }>('node:v8');
-    v8.setFlagsFromString('--no-concurrent-array-buffer-sweeping');
-  } catch {
-    return false;
-  }
-  if ((proc as { platform?: string }).platform === 'linux') {
+  if (!(await setV8Flag('--no-concurrent-array-buffer-sweeping'))) return false;
+  if ((globalThis as { process?: { platform?: string } }).process?.platform === 'linux') {
     // never touched, so never faulted in: the block only has to be mapped and, at the next
     // collection, freed
     primed ??= new ArrayBuffer(PRIME_BYTES).byteLength;
   }
   return true;
 }
-

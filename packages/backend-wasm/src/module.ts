@@ -29,7 +29,7 @@ export interface KernelExports {
   convWorkBytes: (which: number, cols: number, algo: number) => number;
   conv2dForward: (input: number, weight: number, bias: number, out: number, work: number, item0: number, item1: number, algo: number) => void;
   conv2dBackwardInput: (gradOut: number, weight: number, gradInput: number, work: number, item0: number, item1: number, algo: number) => void;
-  conv2dBackwardWeight: (input: number, gradOut: number, gradWeight: number, work: number, col0: number, col1: number, algo: number) => void;
+  conv2dBackwardWeight: (input: number, gradOut: number, gradWeight: number, work: number, col0: number, col1: number) => void;
   weightChunks: () => number;
   conv2dBackwardWeightChunks: (input: number, gradOut: number, partials: number, work: number, chunk0: number, chunk1: number) => void;
   sumWeightChunks: (partials: number, gradWeight: number) => void;

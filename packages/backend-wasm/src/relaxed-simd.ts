@@ -7,7 +7,7 @@
  * run time, before the first compile, is enough (no restart with a command-line flag).
  */
 import { isBuildSupported } from './module.js';
-import { nodeBuiltin } from './threads.js';
+import { setV8Flag } from './v8-flag.js';
 
 /**
  * Makes the relaxed-SIMD build available where it can be: when this engine does not validate it
@@ -23,13 +23,5 @@ import { nodeBuiltin } from './threads.js';
  */
 export async function enableRelaxedSimd(): Promise<boolean> {
   if (isBuildSupported('relaxed-simd')) return true;
-  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  if (!proc?.versions?.node) return false;
-  try {
-    const v8 = await nodeBuiltin<{ setFlagsFromString(flags: string): void }>('node:v8');
-    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
-  } catch {
-    return false;
-  }
-  return isBuildSupported('relaxed-simd');
+  return (await setV8Flag('--experimental-wasm-relaxed-simd')) && isBuildSupported('relaxed-simd');
 }

@@ -141,6 +141,7 @@ function core(
 ): void {
   const P = oh * ow;
   const a = accScratch(2 * P);
+  const second = a.subarray(P, 2 * P); // the pair's second output (one view per call)
   const rowStep = sh * pw;
   const stride = cin * kh * kw; // one output's weights
   for (let o = 0; o < cout; o += 2) {
@@ -153,7 +154,7 @@ function core(
         const wr = (o * cin + c) * kh * kw + i * kw;
         if (!pair || kw < 4) {
           rowTaps(a, src, base, rowStep, sw, dw, oh, ow, w, wr, kw);
-          if (pair) rowTaps(a.subarray(P), src, base, rowStep, sw, dw, oh, ow, w, wr + stride, kw);
+          if (pair) rowTaps(second, src, base, rowStep, sw, dw, oh, ow, w, wr + stride, kw);
           continue;
         }
         let j = 0;
@@ -165,7 +166,7 @@ function core(
         if (j < kw) {
           const tail = base + j * dw;
           rowTaps(a, src, tail, rowStep, sw, dw, oh, ow, w, wr + j, kw - j);
-          rowTaps(a.subarray(P), src, tail, rowStep, sw, dw, oh, ow, w, wr + stride + j, kw - j);
+          rowTaps(second, src, tail, rowStep, sw, dw, oh, ow, w, wr + stride + j, kw - j);
         }
       }
     }

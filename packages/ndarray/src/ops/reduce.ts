@@ -62,12 +62,6 @@ function reduceWith(
   return new NDArray(out, dtype, p.outShape);
 }
 
-function sumRow(v: ArrayLike<number>, start: number, n: number): number {
-  let s = 0;
-  for (let i = start, end = start + n; i < end; i++) s += v[i]!;
-  return s;
-}
-
 /**
  * The sum over `dims` (all elements when omitted). Integer and bool inputs sum to int32.
  * @example
@@ -294,7 +288,7 @@ function varianceAs(op: string, a: NDArray, dims: Dims, options: VarianceOptions
   requireFloat(op, a);
   const correction = options.unbiased ?? true ? 1 : 0;
   return reduceWith(op, a, dims, options.keepdim ?? false, a.dtype, (v, s, n) => {
-    const m = sumRow(v, s, n) / n;
+    const m = sumRun(v, s, n) / n; // in the order `mean` sums
     let ss = 0;
     for (let i = s; i < s + n; i++) ss += (v[i]! - m) ** 2;
     return ss / Math.max(n - correction, 0);
