@@ -16,6 +16,9 @@
  * columns (or rows) of C, the forward and input-gradient convolutions by (batch item, group), the
  * weight gradient by columns of the weight blocks. Each split computes every output element with
  * exactly the operations of the one-thread kernel, so results do not depend on the thread count.
+ * Calls that run on one thread (below that size, pooling, the sigmoid gradient) go to a second,
+ * one-thread instance over a private memory: V8 copies into and out of shared memory at about
+ * half the speed.
  */
 import { jsBackend, type AvgPoolDivisor, type Backend, type Conv2dGeometry, type FloatArray, type Pool2dGeometry } from '@torchlet/ndarray';
 import { compile, instantiate, selectBuild, type KernelExports, type WasmBuild } from './module.js';
@@ -334,9 +337,16 @@ async function resolveThreads(n: number | 'auto'): Promise<number> {
   return n;
 }
 
-/** The backend's mutable state: the machine it runs on now. */
+/** The backend's mutable state: the machines it runs on now. */
 interface State {
   m: Machine;
+  /**
+   * With worker threads (`m` over a shared memory), a one-thread machine over a private memory
+   * for the calls that run on one thread: V8 copies typed arrays into and out of shared memory
+   * about half as fast as into private memory (4.8 MB in cache: 0.18 against 0.10 ms), and every
+   * call copies its operands in and its result out. Null when `m` is not shared.
+   */
+  solo: Machine | null;
   readonly build: WasmBuild;
   readonly minParallelFlops: number;
   /** PREFER's value for the chosen `convAlgorithm` option. */
@@ -347,9 +357,11 @@ function makeBackend(state: State): WasmBackend {
   const f32 = (x: FloatArray) => x as Float32Array;
   /** How many threads a call of `flops` operations is split among. */
   const threadsFor = (flops: number) => (state.m.pool && flops >= state.minParallelFlops ? state.m.threads : 1);
-  /** Runs a command on one thread (the caller's instance) or splits it among the pool's threads. */
-  const run = (cmd: Cmd, args: number[][], geometry: number[] | null) => {
-    const { k, pool } = state.m;
+  /** The machine a call split among `threads` runs on. */
+  const machine = (threads: number) => (threads > 1 || state.solo === null ? state.m : state.solo);
+  /** Runs a command on one thread (the caller's instance of `m`) or splits it among `m`'s pool's threads. */
+  const run = (m: Machine, cmd: Cmd, args: number[][], geometry: number[] | null) => {
+    const { k, pool } = m;
     if (args.length === 1 || !pool) {
       for (const a of args) callKernel(k, cmd, a);
     } else {
@@ -362,7 +374,7 @@ function makeBackend(state: State): WasmBackend {
     name: 'wasm',
     build: state.build,
     get memoryBytes() {
-      return state.m.memory.buffer.byteLength;
+      return state.m.memory.buffer.byteLength + (state.solo?.memory.buffer.byteLength ?? 0);
     },
     get numThreads() {
       return state.m.threads;
@@ -372,7 +384,10 @@ function makeBackend(state: State): WasmBackend {
         const threads = await resolveThreads(n);
         if (threads === state.m.threads && !state.m.pool?.broken) return;
         const old = state.m;
-        state.m = await Machine.create(state.build, threads, old.memory.buffer.byteLength);
+        const m = await Machine.create(state.build, threads, old.memory.buffer.byteLength);
+        const solo = m.pool === null ? null : (state.solo ?? (old.pool === null ? old : await Machine.create(state.build, 1, 0)));
+        state.m = m;
+        state.solo = solo;
         await old.pool?.stop();
       };
       pendingThreads = pendingThreads.catch(() => undefined).then(change);
@@ -405,13 +420,14 @@ function makeBackend(state: State): WasmBackend {
       const [bRows, bCols] = transB ? [N, K] : [K, N];
       checkOperand('A', a, aOffset, lda, aRows, aCols);
       checkOperand('B', b, bOffset, ldb, bRows, bCols);
-      const m = state.m;
+      const threads = threadsFor(2 * M * N * K);
+      const m = machine(threads);
       // A and B are copied as the spans they occupy (their strides are kept); C is dense (ldc = N) inside
       const aSpan = (aRows - 1) * lda + aCols;
       const bSpan = (bRows - 1) * ldb + bCols;
       // split the longer side of C among the threads, in whole micro-tiles (4 rows or 8 columns)
       const byColumns = N >= M;
-      const parts = ranges(byColumns ? N : M, threadsFor(2 * M * N * K), byColumns ? 8 : 4);
+      const parts = ranges(byColumns ? N : M, threads, byColumns ? 8 : 4);
       m.reset();
       const pa = m.take(aSpan * 4);
       const pb = m.take(bSpan * 4);
@@ -431,14 +447,14 @@ function makeBackend(state: State): WasmBackend {
       const cf = f32(c);
       if (ldc === N) {
         if (beta !== 0) mem.set(cf.subarray(cOffset, cOffset + M * N), pc >>> 2);
-        run(Cmd.Sgemm, args, null);
+        run(m, Cmd.Sgemm, args, null);
         cf.set(mem.subarray(pc >>> 2, (pc >>> 2) + M * N), cOffset);
         return;
       }
       if (beta !== 0) {
         for (let i = 0; i < M; i++) mem.set(cf.subarray(cOffset + i * ldc, cOffset + i * ldc + N), (pc >>> 2) + i * N);
       }
-      run(Cmd.Sgemm, args, null);
+      run(m, Cmd.Sgemm, args, null);
       for (let i = 0; i < M; i++) cf.set(mem.subarray((pc >>> 2) + i * N, (pc >>> 2) + (i + 1) * N), cOffset + i * ldc);
     },
 
@@ -455,9 +471,10 @@ function makeBackend(state: State): WasmBackend {
       checkLength(op, 'out', out, n.out);
       if (bias) checkLength(op, 'bias', bias, g.outChannels);
       if (n.out === 0) return;
-      const m = state.m;
+      const threads = threadsFor(2 * n.out * (n.weight / g.outChannels));
+      const m = machine(threads);
       setConv(m.k, g);
-      const parts = ranges(g.batch * g.groups, threadsFor(2 * n.out * (n.weight / g.outChannels)), 1);
+      const parts = ranges(g.batch * g.groups, threads, 1);
       m.reset();
       const pIn = m.take(n.input * 4);
       const pW = m.take(n.weight * 4);
@@ -469,7 +486,7 @@ function makeBackend(state: State): WasmBackend {
       m.put(pIn, f32(input), n.input);
       m.put(pW, f32(weight), n.weight);
       if (bias) m.put(pB, f32(bias), g.outChannels);
-      run(Cmd.Conv2dForward, args, geometryArgs(g));
+      run(m, Cmd.Conv2dForward, args, geometryArgs(g));
       m.get(pOut, f32(out), n.out);
     },
 
@@ -485,10 +502,11 @@ function makeBackend(state: State): WasmBackend {
       checkLength(op, 'weight', weight, n.weight);
       checkLength(op, 'gradInput', gradInput, n.input);
       if (n.input === 0) return;
-      const m = state.m;
-      setConv(m.k, g);
       const flops = g.outChannels > 0 ? 2 * n.out * (n.weight / g.outChannels) : 0;
-      const parts = ranges(g.batch * g.groups, threadsFor(flops), 1);
+      const threads = threadsFor(flops);
+      const m = machine(threads);
+      setConv(m.k, g);
+      const parts = ranges(g.batch * g.groups, threads, 1);
       m.reset();
       const pGo = m.take(n.out * 4);
       const pW = m.take(n.weight * 4);
@@ -498,7 +516,7 @@ function makeBackend(state: State): WasmBackend {
       m.commit();
       m.put(pGo, f32(gradOut), n.out);
       m.put(pW, f32(weight), n.weight);
-      run(Cmd.Conv2dBackwardInput, args, geometryArgs(g));
+      run(m, Cmd.Conv2dBackwardInput, args, geometryArgs(g));
       m.get(pGi, f32(gradInput), n.input);
     },
 
@@ -514,10 +532,10 @@ function makeBackend(state: State): WasmBackend {
       checkLength(op, 'gradOut', gradOut, n.out);
       checkLength(op, 'gradWeight', gradWeight, n.weight);
       if (n.weight === 0) return;
-      const m = state.m;
-      setConv(m.k, g);
       const K = (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
       const threads = threadsFor(2 * n.out * K);
+      const m = machine(threads);
+      setConv(m.k, g);
       // the direct kernel splits the batch into chunks (see weightChunks), im2col splits the taps;
       // im2col also serves the direct choice when an input is not finite (decided once copied in)
       const direct = m.k.convAlgorithm(2, state.convPrefer) === 1 && n.out > 0;
@@ -540,10 +558,10 @@ function makeBackend(state: State): WasmBackend {
       m.put(pIn, f32(input), n.input);
       m.put(pGo, f32(gradOut), n.out);
       if (direct && m.k.allFiniteF32(pIn, n.input) === 1) {
-        run(Cmd.Conv2dBackwardWeightChunks, chunkParts.map(([s, e], t) => [pIn, pGo, pPartials, work[t]!, s, e]), geometryArgs(g));
+        run(m, Cmd.Conv2dBackwardWeightChunks, chunkParts.map(([s, e], t) => [pIn, pGo, pPartials, work[t]!, s, e]), geometryArgs(g));
         m.k.sumWeightChunks(pPartials, pGw);
       } else {
-        run(Cmd.Conv2dBackwardWeight, tapParts.map(([s, e], t) => [pIn, pGo, pGw, work[t]!, s, e]), geometryArgs(g));
+        run(m, Cmd.Conv2dBackwardWeight, tapParts.map(([s, e], t) => [pIn, pGo, pGw, work[t]!, s, e]), geometryArgs(g));
       }
       m.get(pGw, f32(gradWeight), n.weight);
     },
@@ -562,7 +580,7 @@ function makeBackend(state: State): WasmBackend {
       checkLength(op, 'indices', indices, nOut);
       if (nOut === 0) return;
       // in blocks of planes, as avgPool2dForward (indices are within a plane: blocks do not change them)
-      const m = state.m;
+      const m = machine(1);
       const k = m.k;
       const inPlane = g.inHeight * g.inWidth;
       const outPlane = g.outHeight * g.outWidth;
@@ -605,7 +623,7 @@ function makeBackend(state: State): WasmBackend {
         if (!(idx >= -1 && idx < plane)) throw new RangeError(`${op}: index ${idx} at ${i} is outside the ${g.inHeight}×${g.inWidth} input plane`);
       }
       if (nIn === 0) return;
-      const m = state.m;
+      const m = machine(1);
       const k = m.k;
       setPool(k, g);
       m.reset();
@@ -632,7 +650,7 @@ function makeBackend(state: State): WasmBackend {
       checkLength(op, 'out', out, nOut);
       if (nOut === 0) return;
       // a block of planes at a time, so that what is copied in is still in cache when read (see BLOCK)
-      const m = state.m;
+      const m = machine(1);
       const k = m.k;
       const inPlane = g.inHeight * g.inWidth;
       const outPlane = g.outHeight * g.outWidth;
@@ -666,7 +684,7 @@ function makeBackend(state: State): WasmBackend {
       checkLength(op, 'gradInput', gradInput, nIn);
       if (nIn === 0) return;
       // in blocks of planes, as avgPool2dForward
-      const m = state.m;
+      const m = machine(1);
       const k = m.k;
       const inPlane = g.inHeight * g.inWidth;
       const outPlane = g.outHeight * g.outWidth;
@@ -700,8 +718,8 @@ function makeBackend(state: State): WasmBackend {
       // In blocks that stay in cache (see BLOCK), in place. About 25 vector operations per 4
       // elements: worth splitting among threads above a few hundred thousand elements (in
       // multiples of 4; an element's result does not depend on its position).
-      const m = state.m;
-      const threaded = m.pool !== null && n >= MIN_PARALLEL_ELEMENTS;
+      const threaded = state.m.pool !== null && n >= MIN_PARALLEL_ELEMENTS;
+      const m = machine(threaded ? state.m.threads : 1);
       const block = Math.min(n, threaded ? THREADED_BLOCK : BLOCK);
       m.reset();
       const p = m.take(block * 4);
@@ -711,7 +729,7 @@ function makeBackend(state: State): WasmBackend {
       for (let s = 0; s < n; s += block) {
         const len = Math.min(block, n - s);
         m.put(p, src.subarray(s, s + len), len);
-        if (threaded) run(Cmd.SigmoidForward, ranges(len, m.threads, 4).map(([a, b]) => [p + a * 4, p + a * 4, b - a]), null);
+        if (threaded) run(m, Cmd.SigmoidForward, ranges(len, m.threads, 4).map(([a, b]) => [p + a * 4, p + a * 4, b - a]), null);
         else m.k.sigmoidForward(p, p, len);
         m.get(p, dst.subarray(s, s + len), len);
       }
@@ -729,7 +747,7 @@ function makeBackend(state: State): WasmBackend {
       checkLength(op, 'out', out, n);
       if (n === 0) return;
       // in cache-sized blocks, as sigmoidForward
-      const m = state.m;
+      const m = machine(1);
       const block = Math.min(n, BLOCK);
       m.reset();
       const pGrad = m.take(block * 4);
@@ -779,5 +797,6 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   }
   const threads = await resolveThreads(options.numThreads ?? 1);
   const m = await Machine.create(build, threads, initial);
-  return makeBackend({ m, build, minParallelFlops, convPrefer: PREFER[convAlgorithm] });
+  const solo = m.pool === null ? null : await Machine.create(build, 1, 0);
+  return makeBackend({ m, solo, build, minParallelFlops, convPrefer: PREFER[convAlgorithm] });
 }

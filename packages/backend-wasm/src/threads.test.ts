@@ -89,6 +89,43 @@ describe.each(builds)('3 threads (%s build) vs 1 thread, bit for bit', (build) =
   });
 });
 
+describe.each(builds)('3 threads (%s build), calls below the split threshold', (build) => {
+  it('run on a private one-thread memory with the same bits, and memoryBytes counts both memories', async () => {
+    const one = await backendFor(build);
+    const many = await createWasmBackend({ build, numThreads: 3 });
+    try {
+      const before = many.memoryBytes;
+      // small enough to stay on one thread (default minParallelFlops, sigmoid below 2^18)
+      gemmBoth(one, many, 11, false, true, 20, 30, 40, 0.5);
+      const g = convGeometry({ batch: 2, inChannels: 3, inHeight: 9, inWidth: 9, outChannels: 4, kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, padTop: 1, padLeft: 1, dilationH: 1, dilationW: 1, groups: 1 });
+      convBoth(one, many, g, 12);
+      const r = rng(13);
+      const n = 50_001;
+      const x = Float32Array.from({ length: n }, () => (r() - 0.5) * 40);
+      const y = [new Float32Array(n), new Float32Array(n)] as const;
+      one.sigmoidForward(x, y[0], n);
+      many.sigmoidForward(x, y[1], n);
+      expectSameBits('sigmoid', y[1], y[0]);
+      const d = [new Float32Array(n), new Float32Array(n)] as const;
+      one.sigmoidBackward(x, y[0], d[0], n);
+      many.sigmoidBackward(x, y[0], d[1], n);
+      expectSameBits('sigmoid backward', d[1], d[0]);
+      const pg = { planes: 6, inHeight: 12, inWidth: 12, outHeight: 6, outWidth: 6, kernelHeight: 2, kernelWidth: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, dilationH: 1, dilationW: 1 };
+      const px = randArray(r, 6 * 144);
+      const p = [new Float32Array(216), new Float32Array(216)] as const;
+      const idx = [new Int32Array(216), new Int32Array(216)] as const;
+      one.maxPool2dForward(pg, px, p[0], idx[0]);
+      many.maxPool2dForward(pg, px, p[1], idx[1]);
+      expectSameBits('max pool', p[1], p[0]);
+      expectSameBits('max pool indices', idx[1], idx[0]);
+      // the private memory grew for these calls; the shared one still holds its first size
+      expect(many.memoryBytes).toBeGreaterThan(before);
+    } finally {
+      await many.setNumThreads(1);
+    }
+  });
+});
+
 describe('thread count', () => {
   it('setNumThreads changes it, and the results stay the same', async () => {
     const wasm = await createWasmBackend({ build: 'simd', minParallelFlops: 0 });
