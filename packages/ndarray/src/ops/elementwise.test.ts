@@ -638,7 +638,7 @@ describe('sigmoid goes through the backend', () => {
   });
 });
 
-describe('the dedicated loops of add/sub/mul/div (array∘array, array∘scalar, scalar∘array, out)', () => {
+describe('the dedicated loops of add/sub/mul/div (array∘array, array∘scalar, scalar∘array, a row repeated, out)', () => {
   // the generic path: the same op through mapBinary without loops
   const generic: Record<string, (x: number, y: number) => number> = {
     add: (x, y) => x + y,
@@ -656,7 +656,7 @@ describe('the dedicated loops of add/sub/mul/div (array∘array, array∘scalar,
         fc.constantFrom('float32', 'float64'),
         fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 0, maxLength: 3 }),
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-        fc.constantFrom('vv', 'vs', 'sv', 'v0', '0v', 'out', 'strided'),
+        fc.constantFrom('vv', 'vs', 'sv', 'v0', '0v', 'out', 'strided', 'rowA', 'rowB', 'rowB1'),
         (name, dtype, shape, seed, layout) => {
           let s = seed || 1;
           const rnd = (): number => {
@@ -670,6 +670,8 @@ describe('the dedicated loops of add/sub/mul/div (array∘array, array∘scalar,
           const fn = generic[name]!;
           const t = dtype as DType;
           type Case = [NDArray | number, NDArray | number, NDArray | undefined];
+          // a batch of 3 (2·1) copies' worth of values: the dense operand the other one repeats along
+          const batch = array(Array.from({ length: 3 * 2 * n }, rnd), { shape: [3, 2, ...shape], dtype: dtype as 'float32' }) as NDArray;
           const cases: Record<string, Case> = {
             vv: [A, B, undefined],
             vs: [A, 1.7, undefined],
@@ -678,6 +680,9 @@ describe('the dedicated loops of add/sub/mul/div (array∘array, array∘scalar,
             '0v': [array(-0.5, { dtype: dtype as 'float32' }), B, undefined],
             out: [A, B, zeros(shape, { dtype: dtype as 'float32' })],
             strided: shape.length >= 2 ? [A.transpose(0, 1), B.transpose(0, 1), undefined] : [A, B, undefined],
+            rowA: [A, batch, undefined],
+            rowB: [batch, B, undefined],
+            rowB1: [batch, B.reshape([1, ...shape]), undefined],
           };
           {
             const [a, b, out] = cases[layout]!;

@@ -63,7 +63,33 @@ function runLoops(loops: BinaryLoops, a: Operand, b: Operand, A: NDArray, B: NDA
     loops.sv(r, ro, as, B.data, B.offset, n);
     return true;
   }
+  // one contiguous operand repeated along the leading dims of the other (a bias added to a batch
+  // of rows): one dense loop per repetition, the rows in memory order
+  const aRow = !aDense && bDense && A.isContiguous() && isTrailing(A.shape, shape);
+  const bRow = aDense && !bDense && B.isContiguous() && isTrailing(B.shape, shape);
+  if (aRow || bRow) {
+    const m = aRow ? A.size : B.size;
+    if (m < 8) return false; // short rows: the per-row call would cost more than the strided loop
+    for (let i = 0; i < n; i += m) {
+      if (aRow) loops.vv(r, ro + i, A.data, A.offset, B.data, B.offset + i, m);
+      else loops.vv(r, ro + i, A.data, A.offset + i, B.data, B.offset, m);
+    }
+    return true;
+  }
   return false;
+}
+
+/**
+ * Whether an operand of shape `s` broadcasts to `shape` by repetition along leading dims only:
+ * after its leading 1s, `s` is the last dims of `shape`.
+ */
+function isTrailing(s: readonly number[], shape: readonly number[]): boolean {
+  let k = 0;
+  while (k < s.length && s[k] === 1) k++;
+  const rest = s.length - k;
+  if (rest === 0 || rest > shape.length) return false;
+  for (let i = 0; i < rest; i++) if (s[k + i] !== shape[shape.length - rest + i]) return false;
+  return true;
 }
 
 /** The dtype a JS number takes next to an array of `dtype` (PyTorch's "weak" scalar rule). */
