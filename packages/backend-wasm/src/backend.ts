@@ -44,8 +44,9 @@ export interface WasmBackendOptions {
   minParallelFlops?: number;
   /**
    * How stride-1 convolutions run: `'auto'` (default) picks per call and direction between
-   * im2col + GEMM and the direct kernels (few channels or a short reduction go direct);
-   * `'im2col'` or `'direct'` force one (strided convolutions always use im2col). For tests and
+   * im2col + GEMM and the direct kernels (few channels or a short reduction go direct), and runs
+   * convolutions of at most 1024 FLOP in jsBackend's TypeScript kernels; `'im2col'` or `'direct'`
+   * force one in WebAssembly (strided input gradients always use im2col). For tests and
    * benchmarks: results agree to float32 rounding, not bit for bit.
    */
   convAlgorithm?: 'auto' | 'im2col' | 'direct';
@@ -261,6 +262,20 @@ function convWork(op: string, m: Machine, g: Conv2dGeometry, which: number, algo
   return m.k.convWorkBytes(which, cols, algo);
 }
 
+/**
+ * Convolutions of at most this many floating-point operations per direction run in jsBackend's
+ * kernels: measured per ndarray call on the test machine, TypeScript and WebAssembly take about
+ * the same time at 648 FLOP (1.1–1.8 µs), WebAssembly is faster from 2592 on, and at the
+ * textbook's 168 FLOP TypeScript's input and weight gradients take 1.3 and 0.9 µs against 1.7
+ * and 1.5.
+ */
+const TINY_CONV_FLOPS = 1024;
+
+/** Floating-point operations of one direction of a convolution: 2 per multiply-add. */
+function convFlops(g: Conv2dGeometry): number {
+  return 2 * g.batch * g.outChannels * g.outHeight * g.outWidth * (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
+}
+
 /** Element-wise kernels are split among threads from this many elements on. */
 const MIN_PARALLEL_ELEMENTS = 1 << 18;
 
@@ -357,6 +372,12 @@ function makeBackend(state: State): WasmBackend {
   const f32 = (x: FloatArray) => x as Float32Array;
   /** How many threads a call of `flops` operations is split among. */
   const threadsFor = (flops: number) => (state.m.pool && flops >= state.minParallelFlops ? state.m.threads : 1);
+  /**
+   * Whether a convolution is so small that the TypeScript kernels finish it sooner than the copies
+   * in and out of WebAssembly memory would (the textbook's 6×8 image: 168 FLOP per direction).
+   * Only with `convAlgorithm: 'auto'`: a forced algorithm always runs in WebAssembly.
+   */
+  const tiny = (g: Conv2dGeometry) => state.convPrefer === PREFER.auto && convFlops(g) <= TINY_CONV_FLOPS;
   /** The machine a call split among `threads` runs on. */
   const machine = (threads: number) => (threads > 1 || state.solo === null ? state.m : state.solo);
   /** Runs a command on one thread (the caller's instance of `m`) or splits it among `m`'s pool's threads. */
@@ -471,6 +492,10 @@ function makeBackend(state: State): WasmBackend {
       checkLength(op, 'out', out, n.out);
       if (bias) checkLength(op, 'bias', bias, g.outChannels);
       if (n.out === 0) return;
+      if (tiny(g)) {
+        jsBackend.conv2dForward(g, input, weight, bias, out);
+        return;
+      }
       const threads = threadsFor(2 * n.out * (n.weight / g.outChannels));
       const m = machine(threads);
       setConv(m.k, g);
@@ -502,6 +527,10 @@ function makeBackend(state: State): WasmBackend {
       checkLength(op, 'weight', weight, n.weight);
       checkLength(op, 'gradInput', gradInput, n.input);
       if (n.input === 0) return;
+      if (tiny(g)) {
+        jsBackend.conv2dBackwardInput(g, gradOut, weight, gradInput);
+        return;
+      }
       const flops = g.outChannels > 0 ? 2 * n.out * (n.weight / g.outChannels) : 0;
       const threads = threadsFor(flops);
       const m = machine(threads);
@@ -532,6 +561,10 @@ function makeBackend(state: State): WasmBackend {
       checkLength(op, 'gradOut', gradOut, n.out);
       checkLength(op, 'gradWeight', gradWeight, n.weight);
       if (n.weight === 0) return;
+      if (tiny(g)) {
+        jsBackend.conv2dBackwardWeight(g, input, gradOut, gradWeight);
+        return;
+      }
       const K = (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
       const threads = threadsFor(2 * n.out * K);
       const m = machine(threads);

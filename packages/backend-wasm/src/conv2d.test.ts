@@ -160,6 +160,34 @@ describe.each(builds)('conv2d kernels (%s build) vs jsBackend', (build) => {
     wasm.conv2dForward({ ...base, outChannels: 0 }, new Float32Array(64), new Float32Array(0), null, new Float32Array(0));
   });
 
+  it("runs convolutions of at most 1024 FLOP in jsBackend's kernels under 'auto' (same bits), in WebAssembly when forced", async () => {
+    const wasm = await backendFor(build);
+    const forced = await backendFor(build, 'direct');
+    const base = { batch: 1, inChannels: 1, outChannels: 1, strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, groups: 1 };
+    // the textbook's 6×8 image and 1×2 kernel (168 FLOP), and an 8×8 image with a 3×3 kernel (648 FLOP)
+    for (const [h, w, kh, kw] of [[6, 8, 1, 2], [8, 8, 3, 3]] as const) {
+      const g = geometry({ ...base, inHeight: h, inWidth: w, kernelHeight: kh, kernelWidth: kw });
+      const r = rng(h * 100 + kh);
+      const x = randArray(r, h * w);
+      const k = randArray(r, kh * kw);
+      const dy = randArray(r, g.outHeight * g.outWidth);
+      const outs = (b: { conv2dForward: typeof jsBackend.conv2dForward; conv2dBackwardInput: typeof jsBackend.conv2dBackwardInput; conv2dBackwardWeight: typeof jsBackend.conv2dBackwardWeight }): number[] => {
+        const y = new Float32Array(dy.length);
+        const dx = new Float32Array(x.length);
+        const dk = new Float32Array(k.length);
+        b.conv2dForward(g, x, k, null, y);
+        b.conv2dBackwardInput(g, dy, k, dx);
+        b.conv2dBackwardWeight(g, x, dy, dk);
+        return [...y, ...dx, ...dk];
+      };
+      const js = outs(jsBackend);
+      expect(outs(wasm)).toEqual(js);
+      // the WebAssembly kernels round each multiply-add in float32, jsBackend's direct kernels sum
+      // in float64: forced into WebAssembly, some of these outputs differ in their last bits
+      if (kh === 3) expect(outs(forced)).not.toEqual(js);
+    }
+  });
+
   it('throws on storage shorter than the geometry and on impossible geometries', async () => {
     const wasm = await backendFor(build);
     const g = geometry({ batch: 1, inChannels: 2, inHeight: 4, inWidth: 4, outChannels: 2, kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, groups: 1 });
