@@ -8,7 +8,8 @@
  * loops need no bounds checks and see one array kind only (V8 then keeps them monomorphic).
  * Then, per kernel row, up to four taps go through a row of outputs in one pass:
  * `acc[x] += w0·s[x] + w1·s[x + d] + w2·s[x + 2d] + w3·s[x + 3d]`, one accumulator load and store
- * for four multiply-adds. Sums are float64 throughout and rounded once into the output, so these
+ * for four multiply-adds; a 5-wide kernel row (LeNet's) goes in one pass of five. With a single
+ * output (a one-channel input's gradient), two output rows share each pass over a source row. Sums are float64 throughout and rounded once into the output, so these
  * kernels are at least as accurate as the GEMM path (which rounds float32 sums per block of 256).
  *
  * The input gradient of a stride-1 convolution is itself a convolution (of the output gradient,
@@ -73,6 +74,96 @@ function taps4(out: Float64Array, src: Float64Array, base: number, rowStep: numb
   }
 }
 
+/**
+ * taps4 with 5 taps: a whole row of a 5-wide kernel (LeNet's) in one pass, where 4 + 1 taps took
+ * two passes, the second with one multiply-add per accumulator load and store.
+ */
+function taps5(out: Float64Array, src: Float64Array, base: number, rowStep: number, sw: number, d: number, oh: number, ow: number, w0: number, w1: number, w2: number, w3: number, w4: number): void {
+  for (let oy = 0, q = 0; oy < oh; oy++) {
+    let s = base + oy * rowStep;
+    for (let ox = 0; ox < ow; ox++, q++, s += sw) {
+      out[q] = out[q]! + (w0 * src[s]! + w1 * src[s + d]! + w2 * src[s + 2 * d]! + w3 * src[s + 3 * d]! + w4 * src[s + 4 * d]!);
+    }
+  }
+}
+
+/** taps5 for two outputs at once (as taps4x2). */
+function taps5x2(out: Float64Array, o1: number, src: Float64Array, base: number, rowStep: number, sw: number, d: number, oh: number, ow: number, w: Float64Array, u: number, v: number): void {
+  const w0 = w[u]!, w1 = w[u + 1]!, w2 = w[u + 2]!, w3 = w[u + 3]!, w4 = w[u + 4]!;
+  const v0 = w[v]!, v1 = w[v + 1]!, v2 = w[v + 2]!, v3 = w[v + 3]!, v4 = w[v + 4]!;
+  for (let oy = 0, q = 0; oy < oh; oy++) {
+    let s = base + oy * rowStep;
+    for (let ox = 0; ox < ow; ox++, q++, s += sw) {
+      const a = src[s]!;
+      const b = src[s + d]!;
+      const c = src[s + 2 * d]!;
+      const e = src[s + 3 * d]!;
+      const f = src[s + 4 * d]!;
+      out[q] = out[q]! + (w0 * a + w1 * b + w2 * c + w3 * e + w4 * f);
+      out[o1 + q] = out[o1 + q]! + (v0 * a + v1 * b + v2 * c + v3 * e + v4 * f);
+    }
+  }
+}
+
+/**
+ * One pass of {@link single5}: output rows 2p (kernel row at `u`, none when −1) and 2p + 1 (kernel
+ * row at `v`, none when −1) for every pair p, both reading source row 2p from `base`.
+ */
+function rowPairs5(out: Float64Array, src: Float64Array, base: number, pw: number, ow: number, pairs: number, d: number, w: Float64Array, u: number, v: number): void {
+  const w0 = u < 0 ? 0 : w[u]!, w1 = u < 0 ? 0 : w[u + 1]!, w2 = u < 0 ? 0 : w[u + 2]!, w3 = u < 0 ? 0 : w[u + 3]!, w4 = u < 0 ? 0 : w[u + 4]!;
+  const v0 = v < 0 ? 0 : w[v]!, v1 = v < 0 ? 0 : w[v + 1]!, v2 = v < 0 ? 0 : w[v + 2]!, v3 = v < 0 ? 0 : w[v + 3]!, v4 = v < 0 ? 0 : w[v + 4]!;
+  for (let p = 0; p < pairs; p++) {
+    let s = base + 2 * p * pw;
+    const q0 = 2 * p * ow;
+    const q1 = q0 + ow;
+    if (u >= 0 && v >= 0) {
+      for (let x = 0; x < ow; x++, s++) {
+        const a = src[s]!;
+        const b = src[s + d]!;
+        const c = src[s + 2 * d]!;
+        const e = src[s + 3 * d]!;
+        const f = src[s + 4 * d]!;
+        out[q0 + x] = out[q0 + x]! + (w0 * a + w1 * b + w2 * c + w3 * e + w4 * f);
+        out[q1 + x] = out[q1 + x]! + (v0 * a + v1 * b + v2 * c + v3 * e + v4 * f);
+      }
+    } else {
+      const q = u >= 0 ? q0 : q1;
+      const [k0, k1, k2, k3, k4] = u >= 0 ? [w0, w1, w2, w3, w4] : [v0, v1, v2, v3, v4];
+      for (let x = 0; x < ow; x++, s++) {
+        out[q + x] = out[q + x]! + (k0 * src[s]! + k1 * src[s + d]! + k2 * src[s + 2 * d]! + k3 * src[s + 3 * d]! + k4 * src[s + 4 * d]!);
+      }
+    }
+  }
+}
+
+/**
+ * The core for a single output (a one-channel input's gradient) with a 5-wide kernel at stride 1
+ * and row dilation 1, two output rows per pass: source row y + i feeds output row y through
+ * kernel row i and output row y + 1 through kernel row i − 1, so each source value loaded serves
+ * both. Each output still adds its kernel rows' 5-tap sums in the order of channels, then rows,
+ * exactly as taps5 does: the same bits as the one-row loop.
+ */
+function single5(out: Float64Array, src: Float64Array, cin: number, ph: number, pw: number, w: Float64Array, kh: number, oh: number, ow: number, d: number): void {
+  const pairs = oh >> 1;
+  for (let c = 0; c < cin; c++) {
+    const plane = c * ph * pw;
+    const wc = c * kh * 5;
+    for (let i = 0; i <= kh; i++) rowPairs5(out, src, plane + i * pw, pw, ow, pairs, d, w, i < kh ? wc + i * 5 : -1, i > 0 ? wc + (i - 1) * 5 : -1);
+    if (oh & 1) {
+      // an odd last row, alone
+      const q = (oh - 1) * ow;
+      for (let i = 0; i < kh; i++) {
+        const u = wc + i * 5;
+        const w0 = w[u]!, w1 = w[u + 1]!, w2 = w[u + 2]!, w3 = w[u + 3]!, w4 = w[u + 4]!;
+        let s = plane + (oh - 1 + i) * pw;
+        for (let x = 0; x < ow; x++, s++) {
+          out[q + x] = out[q + x]! + (w0 * src[s]! + w1 * src[s + d]! + w2 * src[s + 2 * d]! + w3 * src[s + 3 * d]! + w4 * src[s + 4 * d]!);
+        }
+      }
+    }
+  }
+}
+
 /** taps4 with 3 taps. */
 function taps3(out: Float64Array, src: Float64Array, base: number, rowStep: number, sw: number, d: number, oh: number, ow: number, w0: number, w1: number, w2: number): void {
   for (let oy = 0, q = 0; oy < oh; oy++) {
@@ -119,6 +210,10 @@ function taps4x2(out: Float64Array, o1: number, src: Float64Array, base: number,
 
 /** Adds the taps of one kernel row of output `o` (weights from `wr`) onto the accumulators at `a`. */
 function rowTaps(a: Float64Array, src: Float64Array, base: number, rowStep: number, sw: number, dw: number, oh: number, ow: number, w: Float64Array, wr: number, kw: number): void {
+  if (kw === 5) {
+    taps5(a, src, base, rowStep, sw, dw, oh, ow, w[wr]!, w[wr + 1]!, w[wr + 2]!, w[wr + 3]!, w[wr + 4]!);
+    return;
+  }
   let j = 0;
   for (; j + 4 <= kw; j += 4) taps4(a, src, base + j * dw, rowStep, sw, dw, oh, ow, w[wr + j]!, w[wr + j + 1]!, w[wr + j + 2]!, w[wr + j + 3]!);
   const left = kw - j;
@@ -148,10 +243,16 @@ function core(
     const pair = o + 1 < cout;
     a.fill(bias ? bias[biasOffset + o]! : 0, 0, P);
     if (pair) a.fill(bias ? bias[biasOffset + o + 1]! : 0, P, 2 * P);
-    for (let c = 0; c < cin; c++) {
+    if (cout === 1 && kw === 5 && sh === 1 && sw === 1 && dh === 1 && oh >= 2) {
+      single5(a, src, cin, ph, pw, w, kh, oh, ow, dw);
+    } else for (let c = 0; c < cin; c++) {
       for (let i = 0; i < kh; i++) {
         const base = c * ph * pw + i * dh * pw;
         const wr = (o * cin + c) * kh * kw + i * kw;
+        if (pair && kw === 5) {
+          taps5x2(a, P, src, base, rowStep, sw, dw, oh, ow, w, wr, wr + stride);
+          continue;
+        }
         if (!pair || kw < 4) {
           rowTaps(a, src, base, rowStep, sw, dw, oh, ow, w, wr, kw);
           if (pair) rowTaps(second, src, base, rowStep, sw, dw, oh, ow, w, wr + stride, kw);

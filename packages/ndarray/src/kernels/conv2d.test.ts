@@ -114,6 +114,11 @@ const GEOMETRIES: [string, Conv2dGeometry][] = [
   ['kernel covers padded input', geometry({ inHeight: 2, inWidth: 3, kernelHeight: 4, kernelWidth: 5, padTop: 1, padLeft: 1 })],
   ['padding wider than input', geometry({ inHeight: 2, inWidth: 2, kernelHeight: 2, kernelWidth: 2, padTop: 3, padLeft: 3, strideH: 2 })],
   ['batch 1, 1 channel', geometry({ batch: 1, inChannels: 1, outChannels: 1, inHeight: 6, inWidth: 8, kernelHeight: 1, kernelWidth: 2 })],
+  // 5-wide kernels (one pass per kernel row, channel pairs, two rows per pass for one channel)
+  ['5x5 pad 2, 1 input channel, odd height (LeNet conv1)', geometry({ inChannels: 1, outChannels: 3, inHeight: 7, inWidth: 9, kernelHeight: 5, kernelWidth: 5, padTop: 2, padLeft: 2 })],
+  ['5x5 pad 2, 1 input channel, even height', geometry({ inChannels: 1, outChannels: 2, inHeight: 8, inWidth: 6, kernelHeight: 5, kernelWidth: 5, padTop: 2, padLeft: 2 })],
+  ['3x5 dilated columns, 1 input channel', geometry({ inChannels: 1, outChannels: 2, inHeight: 6, inWidth: 12, kernelHeight: 3, kernelWidth: 5, dilationW: 2, padTop: 1, padLeft: 3 })],
+  ['5x5 stride 2, 2 channels', geometry({ inChannels: 2, outChannels: 4, inHeight: 9, inWidth: 9, kernelHeight: 5, kernelWidth: 5, strideH: 2, strideW: 2, padTop: 1, padLeft: 2 })],
 ];
 
 // every geometry through each algorithm: the automatic choice, and each one forced
