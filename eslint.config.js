@@ -7,7 +7,10 @@ import tseslint from 'typescript-eslint';
 export default defineConfig(
   {
     ignores: ['**/dist/**', '**/.turbo/**', '**/generated/**', 'packages/*/asm/**', '**/golden/**',
-      'apps/docs/.vitepress/cache/**', 'apps/docs/.vitepress/dist/**', 'apps/docs/api/**', 'apps/docs/.samples/**', '.ci/**', 'coverage/**'],
+      'apps/docs/.vitepress/cache/**', 'apps/docs/.vitepress/dist/**', 'apps/docs/api/**', 'apps/docs/.samples/**', '.ci/**', 'coverage/**',
+      // temporary bundles tsup and vite write next to their config while a build runs in parallel
+      // with lint (turbo): they may vanish between eslint's listing and its reading them
+      '**/*.bundled_*.mjs', '**/*.timestamp-*.mjs'],
   },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
