@@ -276,8 +276,14 @@ function convFlops(g: Conv2dGeometry): number {
   return 2 * g.batch * g.outChannels * g.outHeight * g.outWidth * (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
 }
 
-/** Element-wise kernels are split among threads from this many elements on. */
-const MIN_PARALLEL_ELEMENTS = 1 << 18;
+/**
+ * Element-wise kernels are split among threads from this many elements on. Below it the copies
+ * into shared memory (about half as fast as into the private one) and the hand-offs cost what
+ * the second thread saves: measured on the test machine, two threads against one on a sigmoid
+ * of 1.2 M elements (LeNet's first layer at batch 256): 0.98×, and 0.97–0.98× on a whole
+ * two-thread LeNet step; at 4 M elements: 1.06×.
+ */
+const MIN_PARALLEL_ELEMENTS = 1 << 22;
 
 /**
  * Elements per block of the element-wise and pooling kernels (32 KiB of float32): a block copied
@@ -748,9 +754,8 @@ function makeBackend(state: State): WasmBackend {
       checkLength(op, 'input', input, n);
       checkLength(op, 'out', out, n);
       if (n === 0) return;
-      // In blocks that stay in cache (see BLOCK), in place. About 25 vector operations per 4
-      // elements: worth splitting among threads above a few hundred thousand elements (in
-      // multiples of 4; an element's result does not depend on its position).
+      // In blocks that stay in cache (see BLOCK), in place; split among threads (in multiples of
+      // 4: an element's result does not depend on its position) only from MIN_PARALLEL_ELEMENTS.
       const threaded = state.m.pool !== null && n >= MIN_PARALLEL_ELEMENTS;
       const m = machine(threaded ? state.m.threads : 1);
       const block = Math.min(n, threaded ? THREADED_BLOCK : BLOCK);

@@ -65,10 +65,10 @@ describe.each(builds)('3 threads (%s build) vs 1 thread, bit for bit', (build) =
     }
   });
 
-  it('sigmoid: split from 2^18 elements on (lengths that do not divide evenly), same bits', async () => {
+  it('sigmoid: split from 2^22 elements on (lengths that do not divide evenly), same bits', async () => {
     const [one, m3] = [await backendFor(build), await many];
     const r = rng(9);
-    for (const n of [(1 << 18) - 1, 1 << 18, (1 << 18) + 7, 300_001]) {
+    for (const n of [(1 << 22) - 1, 1 << 22, (1 << 22) + 7, 4_500_001]) {
       const x = Float32Array.from({ length: n }, () => (r() - 0.5) * 40);
       const y = [new Float32Array(n).fill(NaN), new Float32Array(n).fill(NaN)] as const;
       one.sigmoidForward(x, y[0], n);
@@ -95,7 +95,7 @@ describe.each(builds)('3 threads (%s build), calls below the split threshold', (
     const many = await createWasmBackend({ build, numThreads: 3 });
     try {
       const before = many.memoryBytes;
-      // small enough to stay on one thread (default minParallelFlops, sigmoid below 2^18)
+      // small enough to stay on one thread (default minParallelFlops, sigmoid below 2^22)
       gemmBoth(one, many, 11, false, true, 20, 30, 40, 0.5);
       const g = convGeometry({ batch: 2, inChannels: 3, inHeight: 9, inWidth: 9, outChannels: 4, kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, padTop: 1, padLeft: 1, dilationH: 1, dilationW: 1, groups: 1 });
       convBoth(one, many, g, 12);
