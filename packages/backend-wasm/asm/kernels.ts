@@ -466,7 +466,9 @@ function colFloats(): i32 {
  * im2col + GEMM, the im2col matrix plus the GEMM's blocks; 1: direct, see directWorkBytes).
  */
 export function convWorkBytes(which: i32, cols: i32, algo: i32): i32 {
-  if (algo == 1) return directWorkBytes(which);
+  // the input gradient falls back to im2col when a weight is not finite (see conv2dBackwardInput)
+  if (algo == 1) return which == 1 ? max(directWorkBytes(1), convWorkBytes(1, cols, 0)) : directWorkBytes(which);
+  if (algo == 2) return max(scatterWorkBytes(), convWorkBytes(which, cols, 0));
   const og = gO / gG;
   const K = (gC / gG) * gKH * gKW;
   const P = gOH * gOW;
@@ -600,8 +602,15 @@ export function conv2dForward(inp: usize, weight: usize, bias: usize, out: usize
  * disjoint parts of `gradInput`.
  */
 export function conv2dBackwardInput(gradOut: usize, weight: usize, gradInput: usize, work: usize, item0: i32, item1: i32, algo: i32): void {
-  if (algo == 1 && directApplies(1)) {
+  // both multiply the weights by zeros the output gradient does not have (padding, zero lanes):
+  // with a non-finite weight, 0·∞ would invent NaNs that im2col + col2im (as PyTorch) does not
+  const finite = algo != 0 && allFinite(weight, gO * (gC / gG) * gKH * gKW);
+  if (algo == 1 && directApplies(1) && finite) {
     directBackwardInput(gradOut, weight, gradInput, work, item0, item1);
+    return;
+  }
+  if (algo == 2 && scatterApplies() && finite) {
+    scatterBackwardInput(gradOut, weight, gradInput, work, item0, item1);
     return;
   }
   const cg = gC / gG;
@@ -671,6 +680,162 @@ export function conv2dBackwardWeight(inp: usize, gradOut: usize, gradWeight: usi
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input gradient of an unpadded stride-1 convolution as a GEMM whose store adds into the input
+// gradient (no column matrix, no col2im).
+//
+// The im2col input gradient computes cols = Wᵀ·gradOut ([K = cg·kh·kw] × [P positions]) and then
+// col2im adds each row (c, i, j) of cols, shifted by (i·dh, j·dw), onto input plane c: for LeNet's
+// second layer the GEMM takes ~2.4 ms of a batch of 256 and col2im ~1.7. Here the output
+// positions are laid out at a row pitch pp = ⌈ow/4⌉·4 (zeros after ow), so that every vector of 4
+// positions lies in one output row: then row r of a micro-tile, vector v of positions, adds onto
+// the 4 consecutive input floats at rowOff[r] + posOff[v], straight from the accumulators. The
+// zero lanes add +0 (the weights are checked finite first, or 0·∞ would invent a NaN) onto floats
+// past the row or the plane, inside a private per-thread copy of the item's input gradient that
+// has 4 floats of slack, copied out at the end.
+// ---------------------------------------------------------------------------------------------
+
+/** Unpadded, stride 1: the input is exactly what the output and the kernel's extent cover. */
+function scatterApplies(): bool {
+  const og = gO / gG;
+  return gSH == 1 && gSW == 1 && gPT == 0 && gPL == 0 && og > 0 && og <= KC && gOH > 0 && gOW > 0 &&
+    gH == gOH + (gKH - 1) * gDH && gW == gOW + (gKW - 1) * gDW;
+}
+
+/** Scratch of scatterBackwardInput: packed Wᵀ, packed output gradient, the two offset tables and the private input gradient. */
+function scatterWorkBytes(): i32 {
+  const cg = gC / gG;
+  const og = gO / gG;
+  const K = cg * gKH * gKW;
+  const vectors = gOH * ((gOW + 3) >> 2);
+  const n = roundUp(vectors * 4, NR);
+  return (roundUp(K, MR) * og + n * og + K + vectors + 1 + cg * gH * gW + 4 + 16) * 4;
+}
+
+function scatterBackwardInput(gradOut: usize, weight: usize, gradInput: usize, work: usize, item0: i32, item1: i32): void {
+  const cg = gC / gG;
+  const og = gO / gG;
+  const K = cg * gKH * gKW;
+  const P = gOH * gOW;
+  const plane = gH * gW;
+  const perRow = (gOW + 3) >> 2;
+  const vectors = gOH * perRow;
+  const panels = (vectors + 1) >> 1;
+  const pa = work;
+  const pb = f32ptr(pa, roundUp(K, MR) * og);
+  const rowOff = f32ptr(pb, panels * NR * og);
+  const posOff = f32ptr(rowOff, K);
+  const acc = roundUp16(f32ptr(posOff, vectors + 1));
+  // rows of Wᵀ in the order (j, c, i): the 4 rows of a micro-tile then add onto vectors a whole
+  // input row or plane apart, never onto vectors shifted by one float from the one just stored
+  // (a load that partly overlaps a pending store waits for it); where their sums land:
+  const ci = cg * gKH;
+  for (let r = 0; r < K; r++) {
+    const j = r / ci;
+    const c = (r % ci) / gKH;
+    const i = r % gKH;
+    store<i32>(rowOff + ((<usize>r) << 2), c * plane + i * gDH * gW + j * gDW);
+  }
+  for (let v = 0; v < vectors; v++) {
+    const oy = v / perRow;
+    store<i32>(posOff + ((<usize>v) << 2), oy * gW + (v - oy * perRow) * 4);
+  }
+  const panelBytes = <usize>(og * NR) << 2;
+  let packedGroup = -1;
+  for (let item = item0; item < item1; item++) {
+    const n = item / gG;
+    const grp = item % gG;
+    if (grp != packedGroup) {
+      // Wᵀ's rows in the (j, c, i) order, in MR-row panels: pa[panel][o][m] = w[o][row ir + m]
+      const w = f32ptr(weight, grp * og * K);
+      for (let r = 0; r < roundUp(K, MR); r++) {
+        const at = f32ptr(pa, (r / MR) * og * MR + (r % MR));
+        if (r >= K) {
+          for (let o = 0; o < og; o++) store<f32>(f32ptr(at, o * MR), 0);
+          continue;
+        }
+        const j = r / ci;
+        const orig = (((r % ci) / gKH) * gKH + (r % gKH)) * gKW + j; // (c·kh + i)·kw + j
+        for (let o = 0; o < og; o++) store<f32>(f32ptr(at, o * MR), load<f32>(f32ptr(w, o * K + orig)));
+      }
+      packedGroup = grp;
+    }
+    // the output gradient in NR-column panels of the pitch layout (zeros after ow)
+    const src = f32ptr(gradOut, (n * gO + grp * og) * P);
+    for (let v = 0; v < panels * 2; v++) {
+      const d = pb + (<usize>(v >> 1)) * panelBytes + (<usize>(v & 1) << 4);
+      if (v >= vectors) {
+        for (let k = 0; k < og; k++) v128.store(d + ((<usize>k) << 5), f32x4.splat(0));
+        continue;
+      }
+      const oy = v / perRow;
+      const ox = (v - oy * perRow) * 4;
+      const from = f32ptr(src, oy * gOW + ox);
+      const lanes = min(4, gOW - ox);
+      for (let k = 0; k < og; k++) {
+        const at = f32ptr(from, k * P);
+        if (lanes == 4) {
+          v128.store(d + ((<usize>k) << 5), v128.load(at));
+        } else {
+          for (let l = 0; l < 4; l++) store<f32>(d + ((<usize>k) << 5) + ((<usize>l) << 2), l < lanes ? load<f32>(f32ptr(at, l)) : 0);
+        }
+      }
+    }
+    zeroF32(acc, cg * plane + 4);
+    for (let q = 0; q < panels; q++) {
+      const pbq = pb + (<usize>q) * panelBytes;
+      const o0 = load<i32>(posOff + ((<usize>(2 * q)) << 2));
+      const second = 2 * q + 1 < vectors;
+      const o1 = second ? load<i32>(posOff + ((<usize>(2 * q + 1)) << 2)) : 0;
+      for (let ir = 0; ir < K; ir += MR) {
+        let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+        let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+        let a = f32ptr(pa, ir * og);
+        let b = pbq;
+        for (let k = 0; k < og; k++) {
+          const b0 = v128.load(b);
+          const b1 = v128.load(b, 16);
+          let w = v128.load32_splat(a);
+          c00 = madd(w, b0, c00);
+          c01 = madd(w, b1, c01);
+          w = v128.load32_splat(a, 4);
+          c10 = madd(w, b0, c10);
+          c11 = madd(w, b1, c11);
+          w = v128.load32_splat(a, 8);
+          c20 = madd(w, b0, c20);
+          c21 = madd(w, b1, c21);
+          w = v128.load32_splat(a, 12);
+          c30 = madd(w, b0, c30);
+          c31 = madd(w, b1, c31);
+          a += 16;
+          b += 32;
+        }
+        const rows = min(MR, K - ir);
+        const rb = rowOff + ((<usize>ir) << 2);
+        scatterRow(acc, load<i32>(rb), o0, o1, second, c00, c01);
+        if (rows > 1) scatterRow(acc, load<i32>(rb, 4), o0, o1, second, c10, c11);
+        if (rows > 2) scatterRow(acc, load<i32>(rb, 8), o0, o1, second, c20, c21);
+        if (rows > 3) scatterRow(acc, load<i32>(rb, 12), o0, o1, second, c30, c31);
+      }
+    }
+    copyF32(f32ptr(gradInput, (n * gC + grp * cg) * plane), acc, cg * plane);
+  }
+}
+
+/** Adds one micro-tile row (two vectors of positions) onto the input gradient at `acc`. */
+@inline function scatterRow(acc: usize, row: i32, o0: i32, o1: i32, second: bool, x0: v128, x1: v128): void {
+  const d0 = f32ptr(acc, row + o0);
+  v128.store(d0, f32x4.add(v128.load(d0), x0));
+  if (second) {
+    const d1 = f32ptr(acc, row + o1);
+    v128.store(d1, f32x4.add(v128.load(d1), x1));
+  }
+}
+
+@inline function roundUp16(p: usize): usize {
+  return (p + 15) & ~(<usize>15);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -748,6 +913,9 @@ function directApplies(which: i32): bool {
  * packed tiles are full and long: 128 or more channels on both sides (about 10%); the weight
  * gradient of a 1×1 convolution, whose input already is the GEMM's operand; and the input
  * gradient with 3, 5 or 7 channels per group, which the direct core's channel pairs fill badly.
+ * Unforced, the input gradient of an unpadded stride-1 convolution with several input channels
+ * per group takes 2, the GEMM that adds into the input gradient (scatterBackwardInput): 1.50–1.57×
+ * the direct kernel on LeNet's second layer and S2 (old and new builds interleaved).
  */
 export function convAlgorithm(which: i32, prefer: i32): i32 {
   if (!directApplies(which)) return 0;
@@ -756,6 +924,7 @@ export function convAlgorithm(which: i32, prefer: i32): i32 {
   const og = gO / gG;
   if (min(cg, og) >= 128) return 0;
   if (which == 2 && isPointwise()) return 0;
+  if (which == 1 && prefer == -1 && cg > 1 && !isPointwise() && scatterApplies()) return 2;
   if (which == 1 && cg < 8 && cg > 1 && (cg & 1) == 1) return 0;
   return 1;
 }

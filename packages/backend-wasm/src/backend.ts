@@ -44,8 +44,10 @@ export interface WasmBackendOptions {
   minParallelFlops?: number;
   /**
    * How stride-1 convolutions run: `'auto'` (default) picks per call and direction between
-   * im2col + GEMM and the direct kernels (few channels or a short reduction go direct), and runs
-   * convolutions of at most 1024 FLOP in jsBackend's TypeScript kernels; `'im2col'` or `'direct'`
+   * im2col + GEMM and the direct kernels (few channels or a short reduction go direct), takes a
+   * GEMM that adds straight into the input gradient for the input gradient of unpadded stride-1
+   * convolutions, and runs convolutions of at most 1024 FLOP in jsBackend's TypeScript kernels;
+   * `'im2col'` or `'direct'`
    * force one in WebAssembly (strided input gradients always use im2col). For tests and
    * benchmarks: results agree to float32 rounding, not bit for bit.
    */

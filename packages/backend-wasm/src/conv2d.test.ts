@@ -113,6 +113,26 @@ describe.each(builds.flatMap((b) => algorithms.map((a) => [b, a] as const)))('co
       else expect(dw1[i], `element ${i}`).toBe(dw0[i]);
     }
   });
+
+  it('an input gradient through a non-finite weight equals jsBackend’s im2col result (NaN positions included)', async () => {
+    const wasm = await backendFor(build, algorithm);
+    // padded: the direct kernel would multiply the infinity by the zeros around the output gradient
+    // (4 output channels · 9 taps: jsBackend takes im2col + col2im, which does not, as PyTorch)
+    const g = geometry({ batch: 2, inChannels: 2, inHeight: 6, inWidth: 6, outChannels: 4, kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, padTop: 1, padLeft: 1, dilationH: 1, dilationW: 1, groups: 1 });
+    const r = rng(8);
+    const w = randArray(r, 72);
+    w[0] = Infinity;
+    const dy = randArray(r, 2 * 4 * 36);
+    const dx0 = new Float32Array(2 * 2 * 36);
+    const dx1 = new Float32Array(2 * 2 * 36).fill(-1);
+    jsBackend.conv2dBackwardInput(g, dy, w, dx0);
+    wasm.conv2dBackwardInput(g, dy, w, dx1);
+    expect(dx0.some((v) => Number.isFinite(v))).toBe(true);
+    for (let i = 0; i < dx0.length; i++) {
+      if (Number.isFinite(dx0[i])) expect(Math.abs(dx1[i]! - dx0[i]!), `element ${i}`).toBeLessThan(1e-4 * (1 + Math.abs(dx0[i]!)));
+      else expect(dx1[i], `element ${i}`).toBe(dx0[i]);
+    }
+  });
 });
 
 describe.each(builds)('conv2d kernels (%s build) vs jsBackend', (build) => {
@@ -185,6 +205,46 @@ describe.each(builds)('conv2d kernels (%s build) vs jsBackend', (build) => {
       // the WebAssembly kernels round each multiply-add in float32, jsBackend's direct kernels sum
       // in float64: forced into WebAssembly, some of these outputs differ in their last bits
       if (kh === 3) expect(outs(forced)).not.toEqual(js);
+    }
+  });
+
+  it('the input gradient of unpadded stride-1 convolutions (a GEMM adding into the input gradient) on every row-width remainder', async () => {
+    const wasm = await backendFor(build);
+    const cases = [
+      { inChannels: 6, outChannels: 16, inHeight: 14, inWidth: 14, kernelHeight: 5, kernelWidth: 5 }, // LeNet's second layer
+      { inChannels: 2, outChannels: 3, inHeight: 7, inWidth: 7, kernelHeight: 3, kernelWidth: 3 }, // ow 5
+      { inChannels: 3, outChannels: 1, inHeight: 5, inWidth: 8, kernelHeight: 3, kernelWidth: 3 }, // ow 6, K 27
+      { inChannels: 5, outChannels: 7, inHeight: 6, inWidth: 9, kernelHeight: 2, kernelWidth: 3 }, // ow 7
+      { inChannels: 2, outChannels: 4, inHeight: 5, inWidth: 5, kernelHeight: 3, kernelWidth: 3 }, // ow 3: one vector per row, an odd count
+      { inChannels: 4, outChannels: 2, inHeight: 4, inWidth: 3, kernelHeight: 2, kernelWidth: 3 }, // ow 1
+      { inChannels: 4, outChannels: 6, inHeight: 11, inWidth: 12, kernelHeight: 3, kernelWidth: 2, dilationH: 2, dilationW: 3, groups: 2 },
+      { inChannels: 6, outChannels: 9, inHeight: 8, inWidth: 10, kernelHeight: 4, kernelWidth: 4, groups: 3 },
+      { inChannels: 2, outChannels: 256, inHeight: 6, inWidth: 6, kernelHeight: 2, kernelWidth: 2 }, // the most output channels it takes
+      { inChannels: 2, outChannels: 257, inHeight: 6, inWidth: 6, kernelHeight: 2, kernelWidth: 2 }, // one more: another algorithm
+    ];
+    cases.forEach((c, i) => {
+      const g = geometry({ batch: 3, strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, groups: 1, ...c });
+      compare(wasm, g, 90 + i, false);
+    });
+  });
+
+  it('that input gradient with a non-finite weight equals jsBackend’s im2col result (NaN positions included)', async () => {
+    const wasm = await backendFor(build);
+    // 4 output channels · 9 taps: jsBackend takes im2col + col2im, which (as PyTorch) multiplies
+    // the weights only by real output-gradient values
+    const g = geometry({ batch: 2, inChannels: 2, inHeight: 7, inWidth: 7, outChannels: 4, kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, groups: 1 });
+    const r = rng(6);
+    const w = randArray(r, 72);
+    // 0·∞ in the zero lanes past each output row would invent NaNs: this must take another path
+    w[4] = Infinity;
+    const dy = randArray(r, 2 * 4 * 25);
+    const dx0 = new Float32Array(2 * 2 * 49);
+    const dx1 = new Float32Array(2 * 2 * 49).fill(-1);
+    jsBackend.conv2dBackwardInput(g, dy, w, dx0);
+    wasm.conv2dBackwardInput(g, dy, w, dx1);
+    for (let i = 0; i < dx0.length; i++) {
+      if (Number.isFinite(dx0[i])) expect(Math.abs(dx1[i]! - dx0[i]!), `element ${i}`).toBeLessThan(1e-4 * (1 + Math.abs(dx0[i]!)));
+      else expect(dx1[i], `element ${i}`).toBe(dx0[i]);
     }
   });
 

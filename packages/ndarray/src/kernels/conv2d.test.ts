@@ -178,6 +178,32 @@ describe.each(ALGORITHMS)('conv2d kernels vs the naive definition (float64), %s'
   }
 });
 
+describe('conv2d input gradient through a non-finite weight', () => {
+  afterAll(() => {
+    setConvAlgorithm('auto');
+  });
+
+  it('equals the im2col result on every algorithm (the direct kernel would multiply ∞ by its padding zeros)', () => {
+    const g = geometry({ batch: 2, inChannels: 1, outChannels: 2, inHeight: 6, inWidth: 7, kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1 });
+    const s = sizes(g);
+    const rand = rng(12);
+    const w = randomArray(s.w, rand);
+    w[0] = Infinity;
+    const dy = randomArray(s.y, rand);
+    const run = (algorithm: ConvAlgorithm): Float64Array => {
+      setConvAlgorithm(algorithm);
+      const gx = new Float64Array(s.x).fill(-1);
+      conv2dBackwardInput(g, dy, w, gx);
+      return gx;
+    };
+    const expected = run('im2col');
+    expect(expected.some((v) => Number.isFinite(v))).toBe(true);
+    expect(expected.some((v) => !Number.isFinite(v))).toBe(true);
+    expect([...run('direct')]).toEqual([...expected]);
+    expect([...run('auto')]).toEqual([...expected]);
+  });
+});
+
 describe.each(ALGORITHMS)('conv2d kernels, float32, %s', (algorithm) => {
   forceAlgorithm(algorithm);
 

@@ -60,6 +60,13 @@ function useDirect(g: Conv2dGeometry, direction: 0 | 1 | 2): boolean {
   return cg === 1 || terms <= 32;
 }
 
+/** Whether every element of `x` is finite (x − x is 0 exactly for finite x, NaN otherwise). */
+function allFinite(x: FloatArray): boolean {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i]! - x[i]!;
+  return s === 0;
+}
+
 // Reusable im2col buffers, one per float kind so that GEMM always sees a single storage kind.
 // They only grow: a network calls the same few geometries over and over, and reallocating a
 // multi-megabyte buffer per call would dominate small convolutions.
@@ -231,7 +238,9 @@ export function conv2dForward(g: Conv2dGeometry, input: FloatArray, weight: Floa
  * ```
  */
 export function conv2dBackwardInput(g: Conv2dGeometry, gradOut: FloatArray, weight: FloatArray, gradInput: FloatArray): void {
-  if (g.batch * g.inChannels * g.inHeight * g.inWidth > 0 && useDirect(g, 1)) {
+  // the direct kernel multiplies the weights by the zeros around the output gradient: with a
+  // non-finite weight, 0·∞ would invent NaNs that col2im (as PyTorch) does not
+  if (g.batch * g.inChannels * g.inHeight * g.inWidth > 0 && useDirect(g, 1) && allFinite(weight)) {
     directConv2dBackwardInput(g, gradOut, weight, gradInput);
     return;
   }
