@@ -1294,7 +1294,7 @@ function directWorkBytes(which: i32): i32 {
     return (og * dPs + arrangedFloats(cg, og) + og * gKH * gKW + roundUp(cg, 2) * dQp) * 4;
   }
   directLayout(gOH, gOW, gKH, gKW, gDH, gDW, gSH, gSW);
-  return (cg * phases * dPs + roundUp(og, 2) * dQp + cg * gKH * gKW) * 4;
+  return (cg * phases * dPs + roundUp(og, 2) * dQp + cg * gKH * gKW + (dQp >> 2) + gOH + 4) * 4;
 }
 
 /**
@@ -1437,6 +1437,18 @@ function directBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, wor
     const j = t % gKW;
     store<i32>(offs + ((<usize>t) << 2), tapOffset(c, i, j, gDH, gDW) >> 2);
   }
+  // the vectors of positions the sums run over (byte offsets): flat, every one of the padded rows;
+  // rowwise, the ⌈ow/4⌉ from each output row's start (the output gradient is zero in the lanes past
+  // ow), where they stay inside the padded row and skip at least a tenth of the lanes
+  const vt = f32ptr(offs, K);
+  const perRow = (gOW + 3) >> 2;
+  const rowwise = perRow * 4 <= wp && gOH * perRow * 40 < qp * 9;
+  const vectors = rowwise ? gOH * perRow : qp >> 2;
+  for (let v = 0; v < vectors; v++) {
+    const y = rowwise ? v / perRow : 0;
+    store<i32>(vt + ((<usize>v) << 2), rowwise ? (y * wp + (v - y * perRow) * 4) << 2 : v << 4);
+  }
+  const vEnd = vt + ((<usize>vectors) << 2);
   // the output-gradient planes in the padded row pitch, zero in the dropped columns and the odd pair row
   zeroF32(gy, roundUp(og, 2) * qp);
   for (let n = n0; n < n1; n++) {
@@ -1460,8 +1472,8 @@ function directBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, wor
           const x3 = f32ptr(xp, load<i32>(offs + ((<usize>(t + 3)) << 2)));
           let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a02 = f32x4.splat(0), a03 = f32x4.splat(0);
           let a10 = f32x4.splat(0), a11 = f32x4.splat(0), a12 = f32x4.splat(0), a13 = f32x4.splat(0);
-          for (let q = 0; q < qp; q += 4) {
-            const b = (<usize>q) << 2;
+          for (let vp = vt; vp < vEnd; vp += 4) {
+            const b = <usize>load<i32>(vp);
             const y0 = v128.load(g0 + b);
             const y1 = v128.load(g1 + b);
             const v0 = v128.load(x0 + b);
@@ -1493,8 +1505,8 @@ function directBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, wor
         for (; t < K; t++) {
           const x0 = f32ptr(xp, load<i32>(offs + ((<usize>t) << 2)));
           let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
-          for (let q = 0; q < qp; q += 4) {
-            const b = (<usize>q) << 2;
+          for (let vp = vt; vp < vEnd; vp += 4) {
+            const b = <usize>load<i32>(vp);
             const v = v128.load(x0 + b);
             a0 = madd(v128.load(g0 + b), v, a0);
             a1 = madd(v128.load(g1 + b), v, a1);
