@@ -1294,7 +1294,7 @@ function directWorkBytes(which: i32): i32 {
     return (og * dPs + arrangedFloats(cg, og) + og * gKH * gKW + roundUp(cg, 2) * dQp) * 4;
   }
   directLayout(gOH, gOW, gKH, gKW, gDH, gDW, gSH, gSW);
-  return (cg * phases * dPs + roundUp(og, 2) * dQp + cg * gKH * gKW + (dQp >> 2) + gOH + 4) * 4;
+  return (weightPassImages() * (cg * phases * dPs + roundUp(og, 2) * dQp) + cg * gKH * gKW + (dQp >> 2) + gOH + 4) * 4;
 }
 
 /**
@@ -1428,9 +1428,14 @@ function directBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, wor
   const P = gOH * gOW;
   directLayout(gOH, gOW, gKH, gKW, gDH, gDW, gSH, gSW);
   const wp = dWp, qp = dQp;
+  const images = weightPassImages();
+  const xImg = cg * gSH * gSW * dPs; // floats of one item's padded input planes
+  const gImg = roundUp(og, 2) * qp; // … and of its output-gradient planes
+  const xImgBytes = (<usize>xImg) << 2;
+  const gImgBytes = (<usize>gImg) << 2;
   const xp = work;
-  const gy = f32ptr(xp, cg * gSH * gSW * dPs);
-  const offs = f32ptr(gy, roundUp(og, 2) * qp); // i32 tap offsets, in floats
+  const gy = f32ptr(xp, images * xImg);
+  const offs = f32ptr(gy, images * gImg); // i32 tap offsets, in floats
   for (let t = 0; t < K; t++) {
     const c = t / (gKH * gKW);
     const i = (t / gKW) % gKH;
@@ -1450,44 +1455,59 @@ function directBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, wor
   }
   const vEnd = vt + ((<usize>vectors) << 2);
   // the output-gradient planes in the padded row pitch, zero in the dropped columns and the odd pair row
-  zeroF32(gy, roundUp(og, 2) * qp);
-  for (let n = n0; n < n1; n++) {
-    const first = n == n0;
+  zeroF32(gy, images * gImg);
+  // passes of up to `images` items: each (pair of output channels, 4 taps) keeps its 8 vector sums
+  // over the whole pass, so their horizontal sums and the stores into the gradient come once a pass
+  for (let p0 = n0; p0 < n1; p0 += images) {
+    const count = min(images, n1 - p0);
+    const first = p0 == n0;
     for (let grp = 0; grp < gG; grp++) {
-      padPlanes(f32ptr(inp, (n * gC + grp * cg) * gH * gW), cg, gH, gW, gPT, gPL, xp);
-      const dy = f32ptr(gradOut, (n * gO + grp * og) * P);
-      for (let o = 0; o < og; o++) {
-        for (let oy = 0; oy < gOH; oy++) copyF32(f32ptr(gy, o * qp + oy * wp), f32ptr(dy, (o * gOH + oy) * gOW), gOW);
+      for (let k = 0; k < count; k++) {
+        const n = p0 + k;
+        padPlanes(f32ptr(inp, (n * gC + grp * cg) * gH * gW), cg, gH, gW, gPT, gPL, f32ptr(xp, k * xImg));
+        const dy = f32ptr(gradOut, (n * gO + grp * og) * P);
+        const planes = f32ptr(gy, k * gImg);
+        for (let o = 0; o < og; o++) {
+          for (let oy = 0; oy < gOH; oy++) copyF32(f32ptr(planes, o * qp + oy * wp), f32ptr(dy, (o * gOH + oy) * gOW), gOW);
+        }
       }
       const dw = f32ptr(gradWeight, grp * og * K);
       for (let o = 0; o < og; o += 2) {
-        const g0 = f32ptr(gy, o * qp);
-        const g1 = f32ptr(gy, (o + 1) * qp);
         const two = o + 1 < og;
         let t = 0;
         for (; t + 4 <= K; t += 4) {
-          const x0 = f32ptr(xp, load<i32>(offs + ((<usize>t) << 2)));
-          const x1 = f32ptr(xp, load<i32>(offs + ((<usize>(t + 1)) << 2)));
-          const x2 = f32ptr(xp, load<i32>(offs + ((<usize>(t + 2)) << 2)));
-          const x3 = f32ptr(xp, load<i32>(offs + ((<usize>(t + 3)) << 2)));
+          let x0 = f32ptr(xp, load<i32>(offs + ((<usize>t) << 2)));
+          let x1 = f32ptr(xp, load<i32>(offs + ((<usize>(t + 1)) << 2)));
+          let x2 = f32ptr(xp, load<i32>(offs + ((<usize>(t + 2)) << 2)));
+          let x3 = f32ptr(xp, load<i32>(offs + ((<usize>(t + 3)) << 2)));
+          let g0 = f32ptr(gy, o * qp);
+          let g1 = f32ptr(gy, (o + 1) * qp);
           let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a02 = f32x4.splat(0), a03 = f32x4.splat(0);
           let a10 = f32x4.splat(0), a11 = f32x4.splat(0), a12 = f32x4.splat(0), a13 = f32x4.splat(0);
-          for (let vp = vt; vp < vEnd; vp += 4) {
-            const b = <usize>load<i32>(vp);
-            const y0 = v128.load(g0 + b);
-            const y1 = v128.load(g1 + b);
-            const v0 = v128.load(x0 + b);
-            const v1 = v128.load(x1 + b);
-            const v2 = v128.load(x2 + b);
-            const v3 = v128.load(x3 + b);
-            a00 = madd(y0, v0, a00);
-            a01 = madd(y0, v1, a01);
-            a02 = madd(y0, v2, a02);
-            a03 = madd(y0, v3, a03);
-            a10 = madd(y1, v0, a10);
-            a11 = madd(y1, v1, a11);
-            a12 = madd(y1, v2, a12);
-            a13 = madd(y1, v3, a13);
+          for (let k = 0; k < count; k++) {
+            for (let vp = vt; vp < vEnd; vp += 4) {
+              const b = <usize>load<i32>(vp);
+              const y0 = v128.load(g0 + b);
+              const y1 = v128.load(g1 + b);
+              const v0 = v128.load(x0 + b);
+              const v1 = v128.load(x1 + b);
+              const v2 = v128.load(x2 + b);
+              const v3 = v128.load(x3 + b);
+              a00 = madd(y0, v0, a00);
+              a01 = madd(y0, v1, a01);
+              a02 = madd(y0, v2, a02);
+              a03 = madd(y0, v3, a03);
+              a10 = madd(y1, v0, a10);
+              a11 = madd(y1, v1, a11);
+              a12 = madd(y1, v2, a12);
+              a13 = madd(y1, v3, a13);
+            }
+            x0 += xImgBytes;
+            x1 += xImgBytes;
+            x2 += xImgBytes;
+            x3 += xImgBytes;
+            g0 += gImgBytes;
+            g1 += gImgBytes;
           }
           const d0 = f32ptr(dw, o * K + t);
           accumulate(d0, hsum(a00), first);
@@ -1503,13 +1523,20 @@ function directBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, wor
           }
         }
         for (; t < K; t++) {
-          const x0 = f32ptr(xp, load<i32>(offs + ((<usize>t) << 2)));
+          let x0 = f32ptr(xp, load<i32>(offs + ((<usize>t) << 2)));
+          let g0 = f32ptr(gy, o * qp);
+          let g1 = f32ptr(gy, (o + 1) * qp);
           let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
-          for (let vp = vt; vp < vEnd; vp += 4) {
-            const b = <usize>load<i32>(vp);
-            const v = v128.load(x0 + b);
-            a0 = madd(v128.load(g0 + b), v, a0);
-            a1 = madd(v128.load(g1 + b), v, a1);
+          for (let k = 0; k < count; k++) {
+            for (let vp = vt; vp < vEnd; vp += 4) {
+              const b = <usize>load<i32>(vp);
+              const v = v128.load(x0 + b);
+              a0 = madd(v128.load(g0 + b), v, a0);
+              a1 = madd(v128.load(g1 + b), v, a1);
+            }
+            x0 += xImgBytes;
+            g0 += gImgBytes;
+            g1 += gImgBytes;
           }
           accumulate(f32ptr(dw, o * K + t), hsum(a0), first);
           if (two) accumulate(f32ptr(dw, (o + 1) * K + t), hsum(a1), first);
@@ -1517,6 +1544,20 @@ function directBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, wor
       }
     }
   }
+}
+
+/**
+ * Items per pass of directBackwardWeight: as many as keep what one (channel pair, 4 taps) block
+ * sweeps (an input plane and two output-gradient planes per item) within about 24 KiB, so in L1,
+ * and all the pass's planes within 256 KiB; at most a chunk's worth (see weightChunks), at least one.
+ */
+function weightPassImages(): i32 {
+  const cg = gC / gG;
+  const og = gO / gG;
+  const perItem = (cg * gSH * gSW * dPs + roundUp(og, 2) * dQp) * 4;
+  const swept = (gSH * gSW * dPs + 2 * dQp) * 4;
+  const chunk = (gN + weightChunks() - 1) / weightChunks();
+  return max(1, min(chunk, min((24 * 1024) / max(1, swept), (256 * 1024) / max(1, perItem))));
 }
 
 /**

@@ -94,6 +94,21 @@ describe.each(builds.flatMap((b) => algorithms.map((a) => [b, a] as const)))('co
     });
   });
 
+  it('batches of 17 to 45 items: several items per chunk of the weight gradient and per pass', async () => {
+    const wasm = await backendFor(build, algorithm);
+    const cases = [
+      { batch: 37, inChannels: 3, outChannels: 4, inHeight: 6, inWidth: 7, kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1 },
+      { batch: 45, inChannels: 1, outChannels: 3, inHeight: 9, inWidth: 9, kernelHeight: 5, kernelWidth: 5, padTop: 2, padLeft: 2 },
+      { batch: 17, inChannels: 4, outChannels: 6, inHeight: 8, inWidth: 10, kernelHeight: 2, kernelWidth: 3, padTop: 0, padLeft: 0, groups: 2 },
+      // planes big enough that a chunk of 2 or 3 items takes several passes
+      { batch: 40, inChannels: 1, outChannels: 2, inHeight: 30, inWidth: 30, kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1 },
+    ];
+    cases.forEach((c, i) => {
+      const g = geometry({ strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, groups: 1, ...c });
+      compare(wasm, g, 70 + i, i % 2 === 0);
+    });
+  });
+
   it('a weight gradient over non-finite inputs equals jsBackend’s (Infinity and NaN positions included)', async () => {
     const wasm = await backendFor(build, algorithm);
     const g = geometry({ batch: 2, inChannels: 2, inHeight: 6, inWidth: 6, outChannels: 3, kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, groups: 1 });

@@ -86,6 +86,8 @@ describe.each(builds)('3 threads (%s build) vs 1 thread, bit for bit', (build) =
     convBoth(one, m3, convGeometry({ ...base, batch: 1, inChannels: 16, inHeight: 12, inWidth: 12, outChannels: 8, kernelHeight: 3, kernelWidth: 3, groups: 1 }), 1);
     convBoth(one, m3, convGeometry({ ...base, batch: 5, inChannels: 6, inHeight: 7, inWidth: 7, outChannels: 6, kernelHeight: 3, kernelWidth: 3, groups: 6 }), 2);
     convBoth(one, m3, convGeometry({ ...base, padTop: 0, padLeft: 0, batch: 4, inChannels: 20, inHeight: 6, inWidth: 6, outChannels: 10, kernelHeight: 1, kernelWidth: 1, groups: 2 }), 3);
+    // several items per chunk of the direct weight gradient, and per pass within a chunk
+    convBoth(one, m3, convGeometry({ ...base, batch: 41, inChannels: 2, inHeight: 9, inWidth: 9, outChannels: 3, kernelHeight: 5, kernelWidth: 5, padTop: 2, padLeft: 2, groups: 1 }), 4);
   });
 });
 
