@@ -106,6 +106,11 @@ export function sgdUpdate(param: Tensor, grad: Tensor, state: SGDParamState, opt
     const mu = R(momentum);
     const keep = R(1 - dampening);
     const alpha = R(-options.lr);
+    if (buf === null && weightDecay === 0 && !maximize) {
+      // plain SGD (the defaults): the operations of the loop below, without its per-element branches
+      for (let i = 0; i < p.length; i++) p[i] = R(p[i]! + alpha * R(gr[i]!));
+      return;
+    }
     for (let i = 0; i < p.length; i++) {
       let g = R(maximize ? -gr[i]! : gr[i]!); // a gradient of another dtype is cast, as PyTorch would
       if (weightDecay !== 0) g = R(g + wd * p[i]!);
