@@ -106,9 +106,10 @@ export function sgdUpdate(param: Tensor, grad: Tensor, state: SGDParamState, opt
     const mu = R(momentum);
     const keep = R(1 - dampening);
     const alpha = R(-options.lr);
-    if (buf === null && weightDecay === 0 && !maximize) {
-      // plain SGD (the defaults): the operations of the loop below, without its per-element branches
-      for (let i = 0; i < p.length; i++) p[i] = R(p[i]! + alpha * R(gr[i]!));
+    if (buf === null && weightDecay === 0 && !maximize && (p instanceof Float32Array ? gr instanceof Float32Array : gr instanceof Float64Array)) {
+      // plain SGD (the defaults) with a gradient of the parameter's dtype: the operations of the
+      // loop below, the store into p doing its one rounding, without per-element branches or calls
+      for (let i = 0; i < p.length; i++) p[i] = p[i]! + alpha * gr[i]!;
       return;
     }
     for (let i = 0; i < p.length; i++) {
