@@ -790,6 +790,8 @@ function scatterBackwardInput(gradOut: usize, weight: usize, gradInput: usize, w
       const second = 2 * q + 1 < vectors;
       const o1 = second ? load<i32>(posOff + ((<usize>(2 * q + 1)) << 2)) : 0;
       for (let ir = 0; ir < K; ir += MR) {
+        // microKernel's loop, inline: calling it into a 4 × 8 tile and adding from the tile measured
+        // 0.79–0.82× of this on LeNet's second layer and S2
         let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
         let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
         let a = f32ptr(pa, ir * og);

@@ -47,9 +47,8 @@ export interface WasmBackendOptions {
    * im2col + GEMM and the direct kernels (few channels or a short reduction go direct), takes a
    * GEMM that adds straight into the input gradient for the input gradient of unpadded stride-1
    * convolutions, and runs convolutions of at most 1024 FLOP in jsBackend's TypeScript kernels;
-   * `'im2col'` or `'direct'`
-   * force one in WebAssembly (strided input gradients always use im2col). For tests and
-   * benchmarks: results agree to float32 rounding, not bit for bit.
+   * `'im2col'` or `'direct'` force one in WebAssembly (strided input gradients always use
+   * im2col). For tests and benchmarks: results agree to float32 rounding, not bit for bit.
    */
   convAlgorithm?: 'auto' | 'im2col' | 'direct';
 }
@@ -504,7 +503,7 @@ function makeBackend(state: State): WasmBackend {
         jsBackend.conv2dForward(g, input, weight, bias, out);
         return;
       }
-      const threads = threadsFor(2 * n.out * (n.weight / g.outChannels));
+      const threads = threadsFor(convFlops(g));
       const m = machine(threads);
       setConv(m.k, g);
       const parts = ranges(g.batch * g.groups, threads, 1);
@@ -539,8 +538,7 @@ function makeBackend(state: State): WasmBackend {
         jsBackend.conv2dBackwardInput(g, gradOut, weight, gradInput);
         return;
       }
-      const flops = g.outChannels > 0 ? 2 * n.out * (n.weight / g.outChannels) : 0;
-      const threads = threadsFor(flops);
+      const threads = threadsFor(convFlops(g));
       const m = machine(threads);
       setConv(m.k, g);
       const parts = ranges(g.batch * g.groups, threads, 1);
@@ -574,7 +572,7 @@ function makeBackend(state: State): WasmBackend {
         return;
       }
       const K = (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
-      const threads = threadsFor(2 * n.out * K);
+      const threads = threadsFor(convFlops(g));
       const m = machine(threads);
       setConv(m.k, g);
       // the direct kernel splits the batch into chunks (see weightChunks), im2col splits the taps;

@@ -59,6 +59,14 @@ function compare(wasm: WasmBackend, g: Conv2dGeometry, seed: number, withBias: b
   expectClose(`backward weight ${what}`, dw1, dw0, dwb);
 }
 
+/** Finite elements of `expected` within 1e-4 relative, the others (±∞, NaN) the same in `actual`. */
+function expectCloseOrSameNonFinite(actual: Float32Array, expected: Float32Array): void {
+  for (let i = 0; i < expected.length; i++) {
+    if (Number.isFinite(expected[i])) expect(Math.abs(actual[i]! - expected[i]!), `element ${i}`).toBeLessThan(1e-4 * (1 + Math.abs(expected[i]!)));
+    else expect(actual[i], `element ${i}`).toBe(expected[i]);
+  }
+}
+
 const algorithms = ['im2col', 'direct'] as const;
 
 describe.each(builds.flatMap((b) => algorithms.map((a) => [b, a] as const)))('conv2d kernels (%s build, %s forced) vs jsBackend', (build, algorithm) => {
@@ -123,10 +131,7 @@ describe.each(builds.flatMap((b) => algorithms.map((a) => [b, a] as const)))('co
     const dw1 = new Float32Array(54).fill(-1);
     jsBackend.conv2dBackwardWeight(g, x, dy, dw0);
     wasm.conv2dBackwardWeight(g, x, dy, dw1);
-    for (let i = 0; i < 54; i++) {
-      if (Number.isFinite(dw0[i])) expect(Math.abs(dw1[i]! - dw0[i]!), `element ${i}`).toBeLessThan(1e-4 * (1 + Math.abs(dw0[i]!)));
-      else expect(dw1[i], `element ${i}`).toBe(dw0[i]);
-    }
+    expectCloseOrSameNonFinite(dw1, dw0);
   });
 
   it('an input gradient through a non-finite weight equals jsBackend’s im2col result (NaN positions included)', async () => {
@@ -143,10 +148,7 @@ describe.each(builds.flatMap((b) => algorithms.map((a) => [b, a] as const)))('co
     jsBackend.conv2dBackwardInput(g, dy, w, dx0);
     wasm.conv2dBackwardInput(g, dy, w, dx1);
     expect(dx0.some((v) => Number.isFinite(v))).toBe(true);
-    for (let i = 0; i < dx0.length; i++) {
-      if (Number.isFinite(dx0[i])) expect(Math.abs(dx1[i]! - dx0[i]!), `element ${i}`).toBeLessThan(1e-4 * (1 + Math.abs(dx0[i]!)));
-      else expect(dx1[i], `element ${i}`).toBe(dx0[i]);
-    }
+    expectCloseOrSameNonFinite(dx1, dx0);
   });
 });
 
@@ -257,10 +259,7 @@ describe.each(builds)('conv2d kernels (%s build) vs jsBackend', (build) => {
     const dx1 = new Float32Array(2 * 2 * 49).fill(-1);
     jsBackend.conv2dBackwardInput(g, dy, w, dx0);
     wasm.conv2dBackwardInput(g, dy, w, dx1);
-    for (let i = 0; i < dx0.length; i++) {
-      if (Number.isFinite(dx0[i])) expect(Math.abs(dx1[i]! - dx0[i]!), `element ${i}`).toBeLessThan(1e-4 * (1 + Math.abs(dx0[i]!)));
-      else expect(dx1[i], `element ${i}`).toBe(dx0[i]);
-    }
+    expectCloseOrSameNonFinite(dx1, dx0);
   });
 
   it('throws on storage shorter than the geometry and on impossible geometries', async () => {

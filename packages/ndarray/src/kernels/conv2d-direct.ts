@@ -106,17 +106,17 @@ function taps5x2(out: Float64Array, o1: number, src: Float64Array, base: number,
 }
 
 /**
- * One pass of {@link single5}: output rows 2p (kernel row at `u`, none when −1) and 2p + 1 (kernel
- * row at `v`, none when −1) for every pair p, both reading source row 2p from `base`.
+ * One pass of {@link single5} over the row pairs `[p0, p1)`: output rows 2p (kernel row at `u`,
+ * none when −1) and 2p + 1 (kernel row at `v`, none when −1), both reading source row 2p from `base`.
  */
-function rowPairs5(out: Float64Array, src: Float64Array, base: number, pw: number, ow: number, pairs: number, d: number, w: Float64Array, u: number, v: number): void {
-  const w0 = u < 0 ? 0 : w[u]!, w1 = u < 0 ? 0 : w[u + 1]!, w2 = u < 0 ? 0 : w[u + 2]!, w3 = u < 0 ? 0 : w[u + 3]!, w4 = u < 0 ? 0 : w[u + 4]!;
-  const v0 = v < 0 ? 0 : w[v]!, v1 = v < 0 ? 0 : w[v + 1]!, v2 = v < 0 ? 0 : w[v + 2]!, v3 = v < 0 ? 0 : w[v + 3]!, v4 = v < 0 ? 0 : w[v + 4]!;
-  for (let p = 0; p < pairs; p++) {
-    let s = base + 2 * p * pw;
-    const q0 = 2 * p * ow;
-    const q1 = q0 + ow;
-    if (u >= 0 && v >= 0) {
+function rowPairs5(out: Float64Array, src: Float64Array, base: number, pw: number, ow: number, p0: number, p1: number, d: number, w: Float64Array, u: number, v: number): void {
+  if (u >= 0 && v >= 0) {
+    const w0 = w[u]!, w1 = w[u + 1]!, w2 = w[u + 2]!, w3 = w[u + 3]!, w4 = w[u + 4]!;
+    const v0 = w[v]!, v1 = w[v + 1]!, v2 = w[v + 2]!, v3 = w[v + 3]!, v4 = w[v + 4]!;
+    for (let p = p0; p < p1; p++) {
+      let s = base + 2 * p * pw;
+      const q0 = 2 * p * ow;
+      const q1 = q0 + ow;
       for (let x = 0; x < ow; x++, s++) {
         const a = src[s]!;
         const b = src[s + d]!;
@@ -126,12 +126,18 @@ function rowPairs5(out: Float64Array, src: Float64Array, base: number, pw: numbe
         out[q0 + x] = out[q0 + x]! + (w0 * a + w1 * b + w2 * c + w3 * e + w4 * f);
         out[q1 + x] = out[q1 + x]! + (v0 * a + v1 * b + v2 * c + v3 * e + v4 * f);
       }
-    } else {
-      const q = u >= 0 ? q0 : q1;
-      const [k0, k1, k2, k3, k4] = u >= 0 ? [w0, w1, w2, w3, w4] : [v0, v1, v2, v3, v4];
-      for (let x = 0; x < ow; x++, s++) {
-        out[q + x] = out[q + x]! + (k0 * src[s]! + k1 * src[s + d]! + k2 * src[s + 2 * d]! + k3 * src[s + 3 * d]! + k4 * src[s + 4 * d]!);
-      }
+    }
+    return;
+  }
+  // one of the two rows: the kernel row that feeds it, and which of the pair it is
+  const k = u >= 0 ? u : v;
+  const k0 = w[k]!, k1 = w[k + 1]!, k2 = w[k + 2]!, k3 = w[k + 3]!, k4 = w[k + 4]!;
+  const second = u >= 0 ? 0 : ow;
+  for (let p = p0; p < p1; p++) {
+    let s = base + 2 * p * pw;
+    const q = 2 * p * ow + second;
+    for (let x = 0; x < ow; x++, s++) {
+      out[q + x] = out[q + x]! + (k0 * src[s]! + k1 * src[s + d]! + k2 * src[s + 2 * d]! + k3 * src[s + 3 * d]! + k4 * src[s + 4 * d]!);
     }
   }
 }
@@ -148,19 +154,9 @@ function single5(out: Float64Array, src: Float64Array, cin: number, ph: number, 
   for (let c = 0; c < cin; c++) {
     const plane = c * ph * pw;
     const wc = c * kh * 5;
-    for (let i = 0; i <= kh; i++) rowPairs5(out, src, plane + i * pw, pw, ow, pairs, d, w, i < kh ? wc + i * 5 : -1, i > 0 ? wc + (i - 1) * 5 : -1);
-    if (oh & 1) {
-      // an odd last row, alone
-      const q = (oh - 1) * ow;
-      for (let i = 0; i < kh; i++) {
-        const u = wc + i * 5;
-        const w0 = w[u]!, w1 = w[u + 1]!, w2 = w[u + 2]!, w3 = w[u + 3]!, w4 = w[u + 4]!;
-        let s = plane + (oh - 1 + i) * pw;
-        for (let x = 0; x < ow; x++, s++) {
-          out[q + x] = out[q + x]! + (w0 * src[s]! + w1 * src[s + d]! + w2 * src[s + 2 * d]! + w3 * src[s + 3 * d]! + w4 * src[s + 4 * d]!);
-        }
-      }
-    }
+    for (let i = 0; i <= kh; i++) rowPairs5(out, src, plane + i * pw, pw, ow, 0, pairs, d, w, i < kh ? wc + i * 5 : -1, i > 0 ? wc + (i - 1) * 5 : -1);
+    // an odd last row alone: the first row of one more pair, whose second row does not exist
+    if (oh & 1) for (let i = 0; i < kh; i++) rowPairs5(out, src, plane + i * pw, pw, ow, pairs, pairs + 1, d, w, wc + i * 5, -1);
   }
 }
 
