@@ -1610,6 +1610,43 @@ export function allFiniteF32(p: usize, n: i32): i32 {
   return allFinite(p, n) ? 1 : 0;
 }
 
+/**
+ * The bias gradient of the convolution set by setConvGeometry, `gradBias[o] = Σ_{n, p}
+ * gradOut[n, o, p]`, in f64 and in exactly the order of jsBackend's convBiasGradient (so the two
+ * agree bit for bit): each plane in eight partial sums, element i into partial i mod 8, which
+ * are the f64 lanes of a, b, c, d (s0 s1 | s2 s3 | s4 s5 | s6 s7), combined as
+ * ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7)); then the plane's last P mod 8 elements in
+ * order; the planes added in batch order.
+ */
+export function convBiasGradient(gradOut: usize, gradBias: usize): void {
+  const P = gOH * gOW;
+  const P8 = P & ~7;
+  const zero = f64x2.splat(0);
+  for (let o = 0; o < gO; o++) {
+    let acc: f64 = 0;
+    for (let n = 0; n < gN; n++) {
+      const p = f32ptr(gradOut, (n * gO + o) * P);
+      let a = zero;
+      let b = zero;
+      let c = zero;
+      let d = zero;
+      for (let i = 0; i < P8; i += 8) {
+        const v = v128.load(f32ptr(p, i));
+        const w = v128.load(f32ptr(p, i + 4));
+        a = f64x2.add(a, f64x2.promote_low_f32x4(v));
+        b = f64x2.add(b, promoteHigh(v));
+        c = f64x2.add(c, f64x2.promote_low_f32x4(w));
+        d = f64x2.add(d, promoteHigh(w));
+      }
+      const t = f64x2.add(f64x2.add(a, c), f64x2.add(b, d));
+      let s = f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+      for (let i = P8; i < P; i++) s += <f64>load<f32>(f32ptr(p, i));
+      acc += s;
+    }
+    store<f32>(f32ptr(gradBias, o), <f32>acc);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Pooling (see Backend's Pool2dGeometry); the same arithmetic as the pure-TypeScript kernels, so
 // the results are bit-identical (average sums are accumulated in f64, as JS numbers are).

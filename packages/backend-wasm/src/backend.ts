@@ -555,9 +555,9 @@ function makeBackend(state: State): WasmBackend {
       m.get(pGi, f32(gradInput), n.input);
     },
 
-    conv2dBackwardWeight(g, input, gradOut, gradWeight) {
-      if (!isF32(input, gradOut, gradWeight)) {
-        jsBackend.conv2dBackwardWeight(g, input, gradOut, gradWeight);
+    conv2dBackwardWeight(g, input, gradOut, gradWeight, gradBias = null) {
+      if (!isF32(input, gradOut, gradWeight, gradBias)) {
+        jsBackend.conv2dBackwardWeight(g, input, gradOut, gradWeight, gradBias);
         return;
       }
       const op = 'conv2dBackwardWeight';
@@ -566,9 +566,10 @@ function makeBackend(state: State): WasmBackend {
       checkLength(op, 'input', input, n.input);
       checkLength(op, 'gradOut', gradOut, n.out);
       checkLength(op, 'gradWeight', gradWeight, n.weight);
-      if (n.weight === 0) return;
-      if (tiny(g)) {
-        jsBackend.conv2dBackwardWeight(g, input, gradOut, gradWeight);
+      if (gradBias) checkLength(op, 'gradBias', gradBias, g.outChannels);
+      if (tiny(g) || n.weight === 0 || n.out === 0) {
+        // (jsBackend's kernels also write the empty sums' zeros)
+        jsBackend.conv2dBackwardWeight(g, input, gradOut, gradWeight, gradBias);
         return;
       }
       const K = (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
@@ -585,6 +586,7 @@ function makeBackend(state: State): WasmBackend {
       const pIn = m.take(n.input * 4);
       const pGo = m.take(n.out * 4);
       const pGw = m.take(n.weight * 4);
+      const pGb = gradBias ? m.take(g.outChannels * 4) : 0;
       const pPartials = m.take(chunks * n.weight * 4);
       const work: number[] = [];
       for (let t = 0; t < Math.max(tapParts.length, chunkParts.length); t++) {
@@ -603,6 +605,11 @@ function makeBackend(state: State): WasmBackend {
         run(m, Cmd.Conv2dBackwardWeight, tapParts.map(([s, e], t) => [pIn, pGo, pGw, work[t]!, s, e]), geometryArgs(g));
       }
       m.get(pGw, f32(gradWeight), n.weight);
+      if (gradBias) {
+        // gradOut is already here (and partly still in cache): no second pass over it from JS
+        m.k.convBiasGradient(pGo, pGb);
+        m.get(pGb, f32(gradBias), g.outChannels);
+      }
     },
 
     maxPool2dForward(g, input, out, indices) {

@@ -7,8 +7,8 @@
  */
 import { jsBackend, type Conv2dGeometry } from '@torchlet/ndarray';
 import { describe, expect, it } from 'vitest';
-import type { WasmBackend } from './backend.js';
-import { abs, backendFor, builds, convGeometry as geometry, expectClose, randArray, randomConvGeometry as randomGeometry, rng } from './test-helpers.js';
+import { createWasmBackend, type WasmBackend } from './backend.js';
+import { abs, backendFor, builds, convGeometry as geometry, expectClose, expectSameBits, randArray, randomConvGeometry as randomGeometry, rng } from './test-helpers.js';
 
 const named: [string, Conv2dGeometry][] = [
   ['1×1 pointwise (the input is the im2col matrix)', geometry({ batch: 2, inChannels: 6, inHeight: 5, inWidth: 7, outChannels: 4, kernelHeight: 1, kernelWidth: 1, strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, groups: 2 })],
@@ -54,9 +54,16 @@ function compare(wasm: WasmBackend, g: Conv2dGeometry, seed: number, withBias: b
   const dw1 = new Float32Array(nW).fill(NaN);
   const dwb = new Float32Array(nW);
   jsBackend.conv2dBackwardWeight(g, x, dy, dw0);
-  wasm.conv2dBackwardWeight(g, x, dy, dw1);
+  // with a bias, the bias gradient comes from the same call: the same bits as jsBackend's
+  const db0 = new Float32Array(g.outChannels);
+  const db1 = withBias ? new Float32Array(g.outChannels).fill(NaN) : null;
+  wasm.conv2dBackwardWeight(g, x, dy, dw1, db1);
   jsBackend.conv2dBackwardWeight(g, abs(x), abs(dy), dwb);
   expectClose(`backward weight ${what}`, dw1, dw0, dwb);
+  if (db1) {
+    jsBackend.conv2dBackwardWeight(g, x, dy, new Float32Array(nW), db0);
+    expectSameBits(`bias gradient ${what}`, db1, db0);
+  }
 }
 
 /** Finite elements of `expected` within 1e-4 relative, the others (±∞, NaN) the same in `actual`. */
@@ -163,6 +170,54 @@ describe.each(builds)('conv2d kernels (%s build) vs jsBackend', (build) => {
     const wasm = await backendFor(build);
     const r = rng(2024);
     for (let t = 0; t < 200; t++) compare(wasm, randomGeometry(r), 100 + t, r() < 0.5);
+  });
+
+  it('the bias gradient with the weight gradient: jsBackend’s bits on every plane-size remainder mod 8, big batches, non-finite values, 2 threads', async () => {
+    const backends = [await backendFor(build), await createWasmBackend({ build, numThreads: 2, minParallelFlops: 0 })];
+    const r = rng(808);
+    for (const wasm of backends) {
+      for (let t = 0; t < 16; t++) {
+        // output planes of 1..16 (every P mod 8), then LeNet-like 28×28 (P mod 8 = 0) and 10×10 (4)
+        const side = t < 8 ? [1, 1 + t] : t < 14 ? [t - 6, t - 5] : t === 14 ? [28, 28] : [10, 10];
+        // (over 1024 FLOP, so that WebAssembly computes them, see TINY_CONV_FLOPS)
+        const g = geometry({ batch: t === 14 ? 40 : 8 + (t % 5), inChannels: 8, inHeight: side[0]!, inWidth: side[1]!, outChannels: 4 + (t % 4), kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, padTop: 1, padLeft: 1, dilationH: 1, dilationW: 1, groups: 1 });
+        const x = randArray(r, g.batch * g.inChannels * g.inHeight * g.inWidth);
+        // pairs ±2⁶⁰ that cancel: the small values added while a partial sum holds 2⁶⁰ are lost,
+        // so the result depends on the order of the additions, not only on rounding at the end
+        const P = g.outHeight * g.outWidth;
+        const dy = randArray(r, g.batch * g.outChannels * P);
+        for (let plane = 0; plane < g.batch * g.outChannels; plane++) {
+          const at = [...Array(P).keys()].sort(() => r() - 0.5);
+          for (let q = 0; q + 1 < Math.min(6, P); q += 2) {
+            dy[plane * P + at[q]!] = 2 ** 60;
+            dy[plane * P + at[q + 1]!] = -(2 ** 60);
+          }
+        }
+        if (t === 5) dy[3] = Infinity;
+        if (t === 6) dy[dy.length - 1] = NaN;
+        const db0 = new Float32Array(g.outChannels);
+        const db1 = new Float32Array(g.outChannels).fill(-7);
+        const dw0 = new Float32Array(g.outChannels * 72);
+        const dw1 = new Float32Array(g.outChannels * 72);
+        jsBackend.conv2dBackwardWeight(g, x, dy, dw0, db0);
+        wasm.conv2dBackwardWeight(g, x, dy, dw1, db1);
+        expectSameBits(`bias gradient, ${wasm.numThreads} threads, ${JSON.stringify(g)}`, db1, db0);
+        if (t !== 5 && t !== 6) {
+          const bound = new Float32Array(dw0.length);
+          jsBackend.conv2dBackwardWeight(g, abs(x), abs(dy), bound);
+          expectClose(`weight gradient ${JSON.stringify(g)}`, dw1, dw0, bound);
+        }
+      }
+      // an empty sum (zero batch, zero-size output) is zeros; too short a gradBias throws
+      const base = geometry({ batch: 0, inChannels: 2, inHeight: 4, inWidth: 4, outChannels: 2, kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, groups: 1 });
+      const db = new Float32Array(2).fill(NaN);
+      wasm.conv2dBackwardWeight(base, new Float32Array(0), new Float32Array(0), new Float32Array(36), db);
+      expect([...db]).toEqual([0, 0]);
+      expect(() => wasm.conv2dBackwardWeight({ ...base, batch: 1 }, new Float32Array(32), new Float32Array(8), new Float32Array(36), new Float32Array(1))).toThrow(
+        /conv2dBackwardWeight: gradBias has 1 elements, the geometry needs 2/,
+      );
+    }
+    await backends[1]!.setNumThreads(1);
   });
 
   it('empty sizes: zero batch, zero output channels, zero-size output', async () => {

@@ -34,6 +34,7 @@ export interface KernelExports {
   conv2dBackwardWeightChunks: (input: number, gradOut: number, partials: number, work: number, chunk0: number, chunk1: number) => void;
   sumWeightChunks: (partials: number, gradWeight: number) => void;
   allFiniteF32: (p: number, n: number) => number;
+  convBiasGradient: (gradOut: number, gradBias: number) => void;
   setPoolGeometry: (
     planes: number, inHeight: number, inWidth: number, outHeight: number, outWidth: number, kernelHeight: number, kernelWidth: number,
     strideH: number, strideW: number, padH: number, padW: number, dilationH: number, dilationW: number,

@@ -100,8 +100,14 @@ export interface Backend {
   conv2dForward(g: Conv2dGeometry, input: FloatArray, weight: FloatArray, bias: FloatArray | null, out: FloatArray): void;
   /** The gradient w.r.t. the input, given the gradient of the output (the adjoint of the forward). */
   conv2dBackwardInput(g: Conv2dGeometry, gradOut: FloatArray, weight: FloatArray, gradInput: FloatArray): void;
-  /** The gradient w.r.t. the weight, given the input and the gradient of the output. */
-  conv2dBackwardWeight(g: Conv2dGeometry, input: FloatArray, gradOut: FloatArray, gradWeight: FloatArray): void;
+  /**
+   * The gradient w.r.t. the weight, given the input and the gradient of the output. When `gradBias`
+   * is given (`outChannels` elements), also the bias gradient `Σ_{n, y, x} gradOut[n, o, y, x]`, in
+   * the order of jsBackend's `convBiasGradient`: a backend that holds `gradOut` for the weight
+   * gradient sums it without a second pass from JavaScript (PyTorch's `convolution_backward` with
+   * an output mask).
+   */
+  conv2dBackwardWeight(g: Conv2dGeometry, input: FloatArray, gradOut: FloatArray, gradWeight: FloatArray, gradBias?: FloatArray | null): void;
 
   /**
    * Max pooling forward. `indices` receives, for each output element, the flat index `h · inWidth + w`

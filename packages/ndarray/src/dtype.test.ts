@@ -1,7 +1,8 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   allocate,
+  allocateUninitialized,
   castScalar,
   checkDType,
   DTYPES,
@@ -52,6 +53,33 @@ describe('allocate', () => {
       expect([...a]).toEqual([0, 0, 0, 0, 0]);
     }
     expect(allocate('float32', 0).length).toBe(0);
+  });
+});
+
+describe('allocateUninitialized', () => {
+  const kinds: Record<DType, unknown> = { float32: Float32Array, float64: Float64Array, int32: Int32Array, uint8: Uint8Array, bool: Uint8Array };
+
+  it('gives storage of the right kind and length, a buffer of its own for large blocks', () => {
+    for (const d of DTYPES) {
+      for (const n of [0, 3, 1023, 4096, 100_003]) {
+        const a = allocateUninitialized(d, n);
+        expect(a).toBeInstanceOf(kinds[d]);
+        expect(a.length).toBe(n);
+        expect(a.byteOffset).toBe(0);
+        expect(a.buffer.byteLength).toBe(a.byteLength);
+      }
+    }
+  });
+
+  it('zeroes small blocks, and every block where Node\'s Buffer is missing', () => {
+    expect([...allocateUninitialized('float64', 5)]).toEqual([0, 0, 0, 0, 0]);
+    vi.stubGlobal('Buffer', undefined);
+    try {
+      const a = allocateUninitialized('float32', 1 << 16);
+      expect(a.every((v) => v === 0)).toBe(true);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { allocate, castScalar, checkDType, type DType, type DTypeArrayMap } from './dtype.js';
+import { allocateUninitialized, castScalar, checkDType, type DType, type DTypeArrayMap } from './dtype.js';
 import { formatArray } from './format.js';
 import { checkShape, contiguousStrides, formatShape, normalizeDim, shapeSize } from './shape.js';
 import { copyStrided } from './strided.js';
@@ -97,14 +97,14 @@ export class NDArray<D extends DType = DType> {
   denseData(): DTypeArrayMap[D] {
     const n = this.size;
     if (this.isContiguous()) return this.data.subarray(this.offset, this.offset + n) as DTypeArrayMap[D];
-    const out = allocate(this.dtype, n);
+    const out = allocateUninitialized(this.dtype, n);
     copyStrided(this.data, this.offset, this.shape, this.strides, out);
     return out;
   }
 
   /** A row-major copy with its own storage. */
   clone(): NDArray<D> {
-    const out = allocate(this.dtype, this.size);
+    const out = allocateUninitialized(this.dtype, this.size);
     copyStrided(this.data, this.offset, this.shape, this.strides, out);
     return new NDArray(out, this.dtype, this.shape);
   }
@@ -117,7 +117,7 @@ export class NDArray<D extends DType = DType> {
     checkDType('astype', dtype);
     const n = this.size;
     const src = this.denseData();
-    const out = allocate(dtype, n);
+    const out = allocateUninitialized(dtype, n);
     if (dtype === 'bool') {
       for (let i = 0; i < n; i++) out[i] = src[i] !== 0 ? 1 : 0;
     } else if ((dtype === 'int32' || dtype === 'uint8') && (this.dtype === 'float32' || this.dtype === 'float64')) {

@@ -8,8 +8,8 @@
  */
 import * as nd from '@torchlet/ndarray';
 import { fromOp, type Tensor } from '../tensor.js';
+import { expandTo } from './broadcast.js';
 import { reshape } from './views.js';
-import { sum } from './reduce.js';
 
 export type { Conv2dOptions, Conv2dPaddingMode, PadMode } from '@torchlet/ndarray';
 
@@ -56,13 +56,37 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
     'ConvolutionBackward0',
     out,
     inputs,
-    (g) => [
-      input.requiresGrad ? conv2dBackwardInput(g, weight, input.shape, options) : null,
-      weight.requiresGrad ? conv2dBackwardWeight(input, g, weight.shape, options) : null,
-      bias?.requiresGrad ? sum(g, g.ndim === 4 ? [0, 2, 3] : [1, 2]) : null,
-    ],
+    (g) => {
+      const gradInput = input.requiresGrad ? conv2dBackwardInput(g, weight, input.shape, options) : null;
+      if (weight.requiresGrad && bias?.requiresGrad) return [gradInput, ...weightAndBiasGradients(input, g, weight.shape, options)];
+      return [
+        gradInput,
+        weight.requiresGrad ? conv2dBackwardWeight(input, g, weight.shape, options) : null,
+        bias?.requiresGrad ? biasGradientOp(g, nd.conv2dBackwardBias(g.data)) : null,
+      ];
+    },
     [input, weight],
   );
+}
+
+/**
+ * The bias gradient `Σ_{n, y, x} g[n, o, y, x]` (already computed, by nd.conv2dBackwardBias's
+ * summation order) as a differentiable op of `g`: a sum over every dim but the channels, whose
+ * gradient is its own gradient broadcast back.
+ */
+function biasGradientOp(g: Tensor, gradBias: nd.NDArray): Tensor {
+  const kept = g.shape.map((s, i) => (i === g.ndim - 3 ? s : 1));
+  return fromOp('SumBackward1', gradBias, [g], (gg) => [expandTo(reshape(gg, kept), g.shape)]);
+}
+
+/**
+ * conv2dBackwardWeight(input, g) and the bias gradient, the same differentiable ops as when they
+ * are computed alone, from one backend call: the backend sums g for the bias while it holds g for
+ * the weight gradient.
+ */
+function weightAndBiasGradients(input: Tensor, g: Tensor, weightShape: readonly number[], options: nd.Conv2dOptions): [Tensor, Tensor] {
+  const { gradWeight, gradBias } = nd.conv2dBackwardWeightAndBias(input.data, g.data, weightShape, options);
+  return [weightGradientOp(input, g, gradWeight, options), biasGradientOp(g, gradBias)];
 }
 
 /**
@@ -85,9 +109,14 @@ export function conv2dBackwardInput(gradOut: Tensor, weight: Tensor, inputShape:
  * The gradient of conv2d w.r.t. its weight (the adjoint of conv2d in `weight`), as a differentiable op.
  */
 export function conv2dBackwardWeight(input: Tensor, gradOut: Tensor, weightShape: readonly number[], options: nd.Conv2dOptions = {}): Tensor {
+  return weightGradientOp(input, gradOut, nd.conv2dBackwardWeight(input.data, gradOut.data, weightShape, options), options);
+}
+
+/** The op conv2dBackwardWeight records, for its already computed value `gradWeight`. */
+function weightGradientOp(input: Tensor, gradOut: Tensor, gradWeight: nd.NDArray, options: nd.Conv2dOptions): Tensor {
   return fromOp(
     'ConvolutionBackwardWeight',
-    nd.conv2dBackwardWeight(input.data, gradOut.data, weightShape, options),
+    gradWeight,
     [input, gradOut],
     (g) => [
       input.requiresGrad ? conv2dBackwardInput(gradOut, g, input.shape, options) : null,

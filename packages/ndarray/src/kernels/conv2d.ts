@@ -277,14 +277,69 @@ export function conv2dBackwardInput(g: Conv2dGeometry, gradOut: FloatArray, weig
 /**
  * Convolution backward w.r.t. the weight: `gradWeight[o, c, i, j] = Σ_{n, y, x} gradOut[n, o, y, x] ·
  * input[n, g·C/G + c, y·sH − padTop + i·dH, x·sW − padLeft + j·dW]`, summed over the batch.
- * `gradWeight` is overwritten.
+ * `gradWeight` is overwritten. With `gradBias`, also the bias gradient (see {@link convBiasGradient}).
  * @example
  * ```ts
  * const gradWeight = new Float32Array(g.outChannels * (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth);
  * conv2dBackwardWeight(g, input, gradOut, gradWeight);
  * ```
  */
-export function conv2dBackwardWeight(g: Conv2dGeometry, input: FloatArray, gradOut: FloatArray, gradWeight: FloatArray): void {
+export function conv2dBackwardWeight(g: Conv2dGeometry, input: FloatArray, gradOut: FloatArray, gradWeight: FloatArray, gradBias: FloatArray | null = null): void {
+  if (gradBias) convBiasGradient(gradOut, g.batch, g.outChannels, g.outHeight * g.outWidth, gradBias);
+  weightGradient(g, input, gradOut, gradWeight);
+}
+
+/**
+ * Σ of `x[start, start + n)` in float64, in a fixed order that the WebAssembly backend's SIMD
+ * loop follows exactly (so the two agree bit for bit): element `start + i` goes into partial sum
+ * `i mod 8` for the first `n − n mod 8` elements, the partials are combined as
+ * `((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7))`, and the last `n mod 8` are added in order.
+ * Eight independent sums also keep the adds from waiting on each other.
+ */
+function planeSum(x: FloatArray, start: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let s4 = 0;
+  let s5 = 0;
+  let s6 = 0;
+  let s7 = 0;
+  let i = start;
+  for (const end8 = start + n - (n % 8); i < end8; i += 8) {
+    s0 += x[i]!;
+    s1 += x[i + 1]!;
+    s2 += x[i + 2]!;
+    s3 += x[i + 3]!;
+    s4 += x[i + 4]!;
+    s5 += x[i + 5]!;
+    s6 += x[i + 6]!;
+    s7 += x[i + 7]!;
+  }
+  let s = s0 + s4 + (s2 + s6) + (s1 + s5 + (s3 + s7));
+  for (const end = start + n; i < end; i++) s += x[i]!;
+  return s;
+}
+
+/**
+ * The bias gradient of a convolution: `gradBias[o] = Σ_{n, p} gradOut[n, o, p]` over the batch and
+ * the `plane` output positions, accumulated in float64: each `(n, o)` plane by {@link planeSum},
+ * the planes added in batch order. `gradBias` (`channels` elements) is overwritten.
+ * @example
+ * ```ts
+ * const gradBias = new Float32Array(2);
+ * convBiasGradient(Float32Array.of(1, 2, 3, 4), 1, 2, 2, gradBias); // gradBias: [3, 7]
+ * ```
+ */
+export function convBiasGradient(gradOut: FloatArray, batch: number, channels: number, plane: number, gradBias: FloatArray): void {
+  for (let o = 0; o < channels; o++) {
+    let acc = 0;
+    for (let n = 0; n < batch; n++) acc += planeSum(gradOut, (n * channels + o) * plane, plane);
+    gradBias[o] = acc;
+  }
+}
+
+function weightGradient(g: Conv2dGeometry, input: FloatArray, gradOut: FloatArray, gradWeight: FloatArray): void {
   if (g.batch * g.outChannels * g.outHeight * g.outWidth > 0 && g.kernelHeight * g.kernelWidth * g.inChannels > 0 && useDirect(g, 2)) {
     directConv2dBackwardWeight(g, input, gradOut, gradWeight);
     return;

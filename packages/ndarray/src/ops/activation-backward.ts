@@ -9,7 +9,7 @@
  * once gives the float32 product).
  */
 import { getBackend, type FloatArray } from '../backend.js';
-import { allocate, isFloatDType } from '../dtype.js';
+import { allocateUninitialized, isFloatDType } from '../dtype.js';
 import { NDArray } from '../ndarray.js';
 import { formatShape, shapeSize, shapesEqual } from '../shape.js';
 
@@ -26,7 +26,7 @@ function check(op: string, grad: NDArray, output: NDArray): void {
 function operands(grad: NDArray, output: NDArray): { g: Float32Array | Float64Array; y: Float32Array | Float64Array; r: NDArray; f32: boolean } {
   const g = grad.denseData() as Float32Array | Float64Array;
   const y = output.denseData() as Float32Array | Float64Array;
-  const r = new NDArray(allocate(grad.dtype, shapeSize(grad.shape)), grad.dtype, grad.shape);
+  const r = new NDArray(allocateUninitialized(grad.dtype, shapeSize(grad.shape)), grad.dtype, grad.shape);
   return { g, y, r, f32: grad.dtype === 'float32' };
 }
 

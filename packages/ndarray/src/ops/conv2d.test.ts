@@ -10,6 +10,7 @@ import {
   conv2dBackwardBias,
   conv2dBackwardInput,
   conv2dBackwardWeight,
+  conv2dBackwardWeightAndBias,
   resolveConv2d,
   type Conv2dOptions,
   type Conv2dPaddingMode,
@@ -348,6 +349,49 @@ describe('conv2d backward ops', () => {
       expect(gw.dtype).toBe('float32');
       expectClose(gw.data, conv2dBackwardWeight(x64!, g64!, ws, options).data, 1e-5, name);
     }
+  });
+
+  it.each(GRAD_CASES)('conv2dBackwardWeightAndBias is conv2dBackwardWeight and conv2dBackwardBias, bit for bit: %s', (_name, xs, ws, options) => {
+    for (const dtype of ['float64', 'float32'] as const) {
+      const x = random(xs, 11).astype(dtype);
+      const w = random(ws, 12).astype(dtype);
+      const g = random(conv2d(x, w, null, options).shape, 13).astype(dtype);
+      const { gradWeight, gradBias } = conv2dBackwardWeightAndBias(x, g, ws, options);
+      expect(gradWeight.dtype).toBe(dtype);
+      expect(gradBias.shape).toEqual([ws[0]]);
+      expect(gradWeight.toArray()).toEqual(conv2dBackwardWeight(x, g, ws, options).toArray());
+      expect(gradBias.toArray()).toEqual(conv2dBackwardBias(g).toArray());
+    }
+  });
+
+  it('conv2dBackwardWeightAndBias validates like conv2dBackwardWeight, naming itself', () => {
+    const x = random([1, 2, 5, 5], 1);
+    expect(() => conv2dBackwardWeightAndBias(x, random([1, 3, 4, 4], 3), [3, 2, 3, 3])).toThrow(
+      /conv2dBackwardWeightAndBias: gradOut has shape \[1, 3, 4, 4\] but the convolution's output has shape \[1, 3, 3, 3\]/,
+    );
+    expect(() => conv2dBackwardWeightAndBias(x, ones([1, 3, 3, 3], { dtype: 'int32' }) as never, [3, 2, 3, 3])).toThrow(/conv2dBackwardWeightAndBias: .*int32/);
+  });
+
+  it('conv2dBackwardBias adds each plane in float64, in an order fixed by the shape, for every plane size mod 8', () => {
+    for (let plane = 1; plane <= 17; plane++) {
+      // integers: every order gives the exact sum
+      const g = new NDArray(Float64Array.from({ length: 2 * 3 * plane }, (_, i) => (i % 7) - 3 + 1000 * (i % 3)), 'float64', [2, 3, 1, plane]);
+      const gb = conv2dBackwardBias(g);
+      for (let o = 0; o < 3; o++) {
+        let s = 0;
+        for (let n = 0; n < 2; n++) for (let k = 0; k < plane; k++) s += g.data[(n * 3 + o) * plane + k]!;
+        expect(gb.get(o)).toBe(s);
+      }
+    }
+    // ±2⁶⁰ absorb a 1 added to them; where they meet first decides whether the 1 survives
+    const big = 2 ** 60;
+    const sum = (...v: number[]) => conv2dBackwardBias(new NDArray(Float64Array.from(v), 'float64', [1, 1, v.length])).get(0);
+    // elements 0 and 8 go to the same partial sum, where they cancel; the 1 is in partial 1
+    expect(sum(big, 1, 0, 0, 0, 0, 0, 0, -big, 0, 0, 0, 0, 0, 0, 0)).toBe(1);
+    // partials 0 and 4 are added first, before partial 1
+    expect(sum(big, 1, 0, 0, -big, 0, 0, 0)).toBe(1);
+    // the last n mod 8 elements come after the partials are combined (2⁶⁰ + 1 has lost the 1)
+    expect(sum(big, 1, 0, 0, 0, 0, 0, 0, -big)).toBe(0);
   });
 
   it('conv2dBackwardBias sums over batch and space', () => {

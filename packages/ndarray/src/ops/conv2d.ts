@@ -1,13 +1,14 @@
 /**
  * 2-D convolution (`torch.nn.functional.conv2d` plus `torch.nn.Conv2d`'s `padding_mode`) and the
- * three backward ops autograd calls. This file validates and resolves shapes; the arithmetic is
+ * backward ops autograd calls. This file validates and resolves shapes; the arithmetic is
  * in the backend's kernels (`kernels/conv2d.ts` for the pure-TypeScript backend).
  *
  * Every op goes through {@link resolveConv2d}, so forward and backward agree on the geometry and
  * throw the same errors.
  */
 import { getBackend, type Conv2dGeometry, type FloatArray } from '../backend.js';
-import { allocate, isFloatDType, type DType } from '../dtype.js';
+import { allocate, allocateUninitialized, isFloatDType, type DType } from '../dtype.js';
+import { convBiasGradient } from '../kernels/conv2d.js';
 import { NDArray } from '../ndarray.js';
 import { checkShape, formatShape, pair, shapeSize, shapesEqual } from '../shape.js';
 import { convOutputSize, samePadding } from './conv-output-size.js';
@@ -305,7 +306,7 @@ export function conv2d<D extends DType>(
   const r = resolveConv2d(input.shape, weight.shape, options, bias ? bias.shape : null, 'conv2d');
   checkFloat('conv2d', { input, weight, bias });
   const x = r.modePadding ? pad(input, r.modePadding, padMode(r.paddingMode)) : input;
-  const out = allocate(input.dtype, shapeSize(r.outputShape));
+  const out = allocateUninitialized(input.dtype, shapeSize(r.outputShape));
   getBackend().conv2dForward(r.geometry, dense(x), dense(weight), bias ? dense(bias) : null, out as FloatArray);
   return new NDArray(out, input.dtype, r.outputShape);
 }
@@ -342,7 +343,7 @@ export function conv2dBackwardInput<D extends DType>(
   const r = resolveConv2d(inputShape, weight.shape, options, null, op);
   checkGradOut(op, gradOut, r);
   checkFloat(op, { gradOut, weight });
-  const grad = allocate(gradOut.dtype, shapeSize(r.paddedShape));
+  const grad = allocateUninitialized(gradOut.dtype, shapeSize(r.paddedShape));
   getBackend().conv2dBackwardInput(r.geometry, dense(gradOut), dense(weight), grad as FloatArray);
   const gradPadded = new NDArray(grad, gradOut.dtype, r.paddedShape);
   return r.modePadding ? padBackward(gradPadded, inputShape, r.modePadding, padMode(r.paddingMode)) : gradPadded;
@@ -372,14 +373,56 @@ export function conv2dBackwardWeight<D extends DType>(
   weightShape: readonly number[],
   options: Conv2dOptions = {},
 ): NDArray<D> {
-  const op = 'conv2dBackwardWeight';
+  return parameterGradients('conv2dBackwardWeight', input, gradOut, weightShape, options, false).gradWeight;
+}
+
+/**
+ * {@link conv2dBackwardWeight} and {@link conv2dBackwardBias} in one backend call, as autograd
+ * needs them for a convolution with a bias: a backend that copies `gradOut` in for the weight
+ * gradient sums it there too (PyTorch's `convolution_backward` with an output mask). The results
+ * are those of the two ops, bit for bit.
+ *
+ * @param input - the forward's input
+ * @param gradOut - ∂L/∂out, the forward output's shape
+ * @param weightShape - the weight's shape `(O, C/groups, kH, kW)`
+ * @param options - the forward's options
+ * @returns `gradWeight` (shape `weightShape`) and `gradBias` (shape `(O)`), the input's dtype
+ * @throws every error of {@link conv2dBackwardWeight}
+ * @example
+ * ```ts
+ * const { gradWeight, gradBias } = conv2dBackwardWeightAndBias(x, onesLike(conv2d(x, w, b)), w.shape);
+ * ```
+ */
+export function conv2dBackwardWeightAndBias<D extends DType>(
+  input: NDArray<D>,
+  gradOut: NDArray<D>,
+  weightShape: readonly number[],
+  options: Conv2dOptions = {},
+): { gradWeight: NDArray<D>; gradBias: NDArray<D> } {
+  const { gradWeight, gradBias } = parameterGradients('conv2dBackwardWeightAndBias', input, gradOut, weightShape, options, true);
+  return { gradWeight, gradBias: gradBias! };
+}
+
+/** The weight gradient, and with `withBias` the bias gradient, from one backend call (`op` names the caller in errors). */
+function parameterGradients<D extends DType>(
+  op: string,
+  input: NDArray<D>,
+  gradOut: NDArray<D>,
+  weightShape: readonly number[],
+  options: Conv2dOptions,
+  withBias: boolean,
+): { gradWeight: NDArray<D>; gradBias: NDArray<D> | null } {
   const r = resolveConv2d(input.shape, weightShape, options, null, op);
   checkGradOut(op, gradOut, r);
   checkFloat(op, { input, gradOut });
   const x = r.modePadding ? pad(input, r.modePadding, padMode(r.paddingMode)) : input;
-  const grad = allocate(input.dtype, shapeSize(weightShape));
-  getBackend().conv2dBackwardWeight(r.geometry, dense(x), dense(gradOut), grad as FloatArray);
-  return new NDArray(grad, input.dtype, [...weightShape]);
+  const gradWeight = allocateUninitialized(input.dtype, shapeSize(weightShape));
+  const gradBias = withBias ? allocateUninitialized(input.dtype, r.geometry.outChannels) : null;
+  getBackend().conv2dBackwardWeight(r.geometry, dense(x), dense(gradOut), gradWeight as FloatArray, gradBias as FloatArray | null);
+  return {
+    gradWeight: new NDArray(gradWeight, input.dtype, [...weightShape]),
+    gradBias: gradBias && new NDArray(gradBias, input.dtype, [r.geometry.outChannels]),
+  };
 }
 
 /**
@@ -401,16 +444,7 @@ export function conv2dBackwardBias<D extends DType>(gradOut: NDArray<D>): NDArra
   }
   checkFloat(op, { gradOut });
   const [N, O, H, W] = (gradOut.ndim === 4 ? gradOut.shape : [1, ...gradOut.shape]) as [number, number, number, number];
-  const g = gradOut.denseData();
-  const plane = H * W;
   const out = allocate(gradOut.dtype, O);
-  for (let o = 0; o < O; o++) {
-    let s = 0;
-    for (let n = 0; n < N; n++) {
-      const start = (n * O + o) * plane;
-      for (let k = 0; k < plane; k++) s += g[start + k]!;
-    }
-    out[o] = s;
-  }
+  convBiasGradient(dense(gradOut), N, O, H * W, out as FloatArray);
   return new NDArray(out, gradOut.dtype, [O]);
 }

@@ -4,7 +4,7 @@
  * array for the in-place variants (`NDArray.add_` and friends).
  */
 import { getBackend, type FloatArray } from '../backend.js';
-import { allocate, castScalar, isFloatDType, promoteTypes, type DType, type TypedArray } from '../dtype.js';
+import { allocateUninitialized, castScalar, isFloatDType, promoteTypes, type DType, type TypedArray } from '../dtype.js';
 import { sigmoidScalar } from '../kernels/activation.js';
 import { NDArray } from '../ndarray.js';
 import { broadcastShapes, broadcastStrides, formatShape, shapeSize, shapesEqual } from '../shape.js';
@@ -149,7 +149,7 @@ export function mapBinary(
   const B = asArray(b, compute);
   const shape = broadcastShapes(op, A.shape, B.shape);
   if (out) checkOut(op, out, shape, dtype);
-  const result = out ?? new NDArray(allocate(dtype, shapeSize(shape)), dtype, shape);
+  const result = out ?? new NDArray(allocateUninitialized(dtype, shapeSize(shape)), dtype, shape);
   const r = result.data;
   // results are cast to the op's dtype (integers wrap) before any conversion into `out`, as PyTorch
   // computes in the result dtype, then casts to the output's
@@ -196,7 +196,7 @@ export function mapBinary(
 /** Applies `fn` to every element of `a`, giving dtype `dtype` (or writing into `out`, same shape). */
 export function mapUnary(op: string, a: NDArray, fn: (x: number) => number, dtype: DType, out?: NDArray, loop?: UnaryLoop): NDArray {
   if (out) checkOut(op, out, a.shape, dtype);
-  const result = out ?? new NDArray(allocate(dtype, a.size), dtype, a.shape);
+  const result = out ?? new NDArray(allocateUninitialized(dtype, a.size), dtype, a.shape);
   const r = result.data;
   const ad = a.data;
   const cast = dtype === 'bool' || dtype === 'int32' || dtype === 'uint8' || dtype !== result.dtype;
@@ -451,7 +451,7 @@ const sigmoidGeneric = floatUnary('sigmoid', sigmoidScalar, (r, ro, a, ao, n) =>
  */
 export function sigmoid(a: NDArray, out?: NDArray): NDArray {
   if (out || (a.dtype !== 'float32' && a.dtype !== 'float64')) return sigmoidGeneric(a, out);
-  const result = new NDArray(allocate(a.dtype, a.size), a.dtype, a.shape);
+  const result = new NDArray(allocateUninitialized(a.dtype, a.size), a.dtype, a.shape);
   getBackend().sigmoidForward(a.denseData() as FloatArray, result.data, a.size);
   return result;
 }
@@ -477,7 +477,7 @@ export function where(condition: NDArray, a: Operand, b: Operand): NDArray {
   const A = asArray(a, dtype);
   const B = asArray(b, dtype);
   const shape = broadcastShapes('where', broadcastShapes('where', condition.shape, A.shape), B.shape);
-  const result = new NDArray(allocate(dtype, shapeSize(shape)), dtype, shape);
+  const result = new NDArray(allocateUninitialized(dtype, shapeSize(shape)), dtype, shape);
   const c = condition.broadcastTo(shape).denseData();
   const av = A.broadcastTo(shape).denseData();
   const bv = B.broadcastTo(shape).denseData();

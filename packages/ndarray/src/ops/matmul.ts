@@ -1,5 +1,5 @@
 import { getBackend, type FloatArray } from '../backend.js';
-import { allocate, isFloatDType, type FloatDType } from '../dtype.js';
+import { allocate, allocateUninitialized, isFloatDType, type FloatDType } from '../dtype.js';
 import { NDArray } from '../ndarray.js';
 import { broadcastStrides, formatShape, shapeSize } from '../shape.js';
 
@@ -61,9 +61,10 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
   if (a.ndim > 1) outShape.push(m);
   if (b.ndim > 1) outShape.push(n);
   const nb = shapeSize(batch);
-  const out = allocate(dtype, nb * m * n);
+  // every element is written by a GEMM with beta = 0, except for k = 0 (an empty sum is 0)
+  const out = k === 0 ? allocate(dtype, nb * m * n) : allocateUninitialized(dtype, nb * m * n);
   const result = new NDArray(out, dtype, outShape);
-  if (out.length === 0 || k === 0) return result; // an empty sum is 0
+  if (out.length === 0 || k === 0) return result;
 
   const xBS = broadcastStrides(xBatch, xStrides.slice(0, -2), batch);
   const yBS = broadcastStrides(yBatch, yStrides.slice(0, -2), batch);
@@ -177,7 +178,8 @@ export function linear(input: NDArray, weight: NDArray, bias: NDArray | null = n
 
   const lead = input.shape.slice(0, -1);
   const rows = shapeSize(lead);
-  const out = allocate(dtype, rows * outF);
+  // written by the bias rows and a GEMM (beta = 0 without a bias), except for inF = 0 without a bias
+  const out = bias === null && inF === 0 ? allocate(dtype, rows * outF) : allocateUninitialized(dtype, rows * outF);
   const result = new NDArray(out, dtype, [...lead, outF]);
   if (out.length === 0) return result;
   if (bias !== null) {

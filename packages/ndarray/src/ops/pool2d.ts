@@ -9,7 +9,7 @@
  * ({@link getBackend}).
  */
 import { getBackend, type AvgPoolDivisor, type FloatArray, type Pool2dGeometry } from '../backend.js';
-import { allocate, isFloatDType, type DType } from '../dtype.js';
+import { allocateUninitialized, isFloatDType, type DType } from '../dtype.js';
 import { adaptiveAvgPool2dBackward as adaptiveBackwardKernel, adaptiveAvgPool2dForward as adaptiveForwardKernel } from '../kernels/pool2d.js';
 import { NDArray } from '../ndarray.js';
 import { checkShape, formatShape, pair, shapeSize, shapesEqual } from '../shape.js';
@@ -234,8 +234,8 @@ function maxPool2dImpl<D extends DType>(op: string, input: NDArray<D>, kernelSiz
   checkFloat(op, 'input', input.dtype);
   const { geometry, outShape } = resolvePool(op, 'input', input.shape, kernelSize, options.stride, options.padding, options.dilation, options.ceilMode);
   const n = shapeSize(outShape);
-  const out = allocate(input.dtype, n);
-  const indices = new Int32Array(n);
+  const out = allocateUninitialized(input.dtype, n);
+  const indices = allocateUninitialized('int32', n);
   getBackend().maxPool2dForward(geometry, input.denseData() as FloatArray, out as FloatArray, indices);
   return { out: new NDArray(out, input.dtype, outShape), indices: new NDArray(indices, 'int32', outShape) };
 }
@@ -290,7 +290,7 @@ export function maxPool2dBackward<D extends DType>(
       );
     }
   }
-  const gradInput = allocate(gradOut.dtype, shapeSize(inputShape));
+  const gradInput = allocateUninitialized(gradOut.dtype, shapeSize(inputShape));
   getBackend().maxPool2dBackward(geometry, gradOut.denseData() as FloatArray, idx, gradInput as FloatArray);
   return new NDArray(gradInput, gradOut.dtype, inputShape);
 }
@@ -328,7 +328,7 @@ export function avgPool2d<D extends DType>(input: NDArray<D>, kernelSize: Pool2d
   checkFloat(op, 'input', input.dtype);
   const { geometry, outShape } = resolvePool(op, 'input', input.shape, kernelSize, options.stride, options.padding, 1, options.ceilMode);
   const divisor = resolveDivisor(op, options);
-  const out = allocate(input.dtype, shapeSize(outShape));
+  const out = allocateUninitialized(input.dtype, shapeSize(outShape));
   getBackend().avgPool2dForward(geometry, divisor, input.denseData() as FloatArray, out as FloatArray);
   return new NDArray(out, input.dtype, outShape);
 }
@@ -363,7 +363,7 @@ export function avgPool2dBackward<D extends DType>(
   const { geometry, outShape } = resolvePool(op, 'inputShape', inputShape, kernelSize, options.stride, options.padding, 1, options.ceilMode);
   const divisor = resolveDivisor(op, options);
   checkGradShape(op, 'gradOut', gradOut.shape, outShape, inputShape);
-  const gradInput = allocate(gradOut.dtype, shapeSize(inputShape));
+  const gradInput = allocateUninitialized(gradOut.dtype, shapeSize(inputShape));
   getBackend().avgPool2dBackward(geometry, divisor, gradOut.denseData() as FloatArray, gradInput as FloatArray);
   return new NDArray(gradInput, gradOut.dtype, inputShape);
 }
@@ -409,7 +409,7 @@ export function adaptiveAvgPool2d<D extends DType>(input: NDArray<D>, outputSize
   const s = splitInput(op, 'input', input.shape, true);
   const [outHeight, outWidth] = resolveAdaptiveSize(op, outputSize, s.height, s.width);
   const outShape = [...s.lead, outHeight, outWidth];
-  const out = allocate(input.dtype, shapeSize(outShape));
+  const out = allocateUninitialized(input.dtype, shapeSize(outShape));
   adaptiveForwardKernel(
     { planes: s.planes, inHeight: s.height, inWidth: s.width, outHeight, outWidth },
     input.denseData() as FloatArray,
@@ -447,7 +447,7 @@ export function adaptiveAvgPool2dBackward<D extends DType>(gradOut: NDArray<D>, 
   }
   const outHeight = gradOut.shape[nd - 2]!;
   const outWidth = gradOut.shape[nd - 1]!;
-  const gradInput = allocate(gradOut.dtype, shapeSize(inputShape));
+  const gradInput = allocateUninitialized(gradOut.dtype, shapeSize(inputShape));
   adaptiveBackwardKernel(
     { planes: s.planes, inHeight: s.height, inWidth: s.width, outHeight, outWidth },
     gradOut.denseData() as FloatArray,

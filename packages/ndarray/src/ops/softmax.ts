@@ -1,5 +1,5 @@
 /** Numerically stable softmax and log-softmax along one dim. */
-import { allocate, isFloatDType } from '../dtype.js';
+import { allocate, allocateUninitialized, isFloatDType } from '../dtype.js';
 import { NDArray } from '../ndarray.js';
 import { normalizeDim } from '../shape.js';
 import { logSumExpRow } from './reduce.js';
@@ -21,7 +21,7 @@ function alongDim(
   const last = a.ndim - 1;
   const moved = d === last ? a : a.transpose(d, last);
   const src = moved.denseData();
-  const dst = allocate(a.dtype, src.length);
+  const dst = allocateUninitialized(a.dtype, src.length);
   const n = a.shape[d]!;
   for (let start = 0; start < src.length; start += n) row(src, dst, start, n);
   const result = new NDArray(dst, a.dtype, moved.shape);
