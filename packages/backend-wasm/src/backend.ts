@@ -22,7 +22,7 @@
  */
 import { jsBackend, type AvgPoolDivisor, type Backend, type Conv2dGeometry, type FloatArray, type Pool2dGeometry } from '@torchlet/ndarray';
 import { compile, instantiate, selectBuild, type KernelExports, type WasmBuild } from './module.js';
-import { CONTROL_BYTES, Cmd, MAX_THREADS, ThreadPool, callKernel, nodeBuiltin, workerConstructor } from './threads.js';
+import { CONTROL_BYTES, Cmd, MAX_THREADS, ThreadPool, callKernel, nodeBuiltin, workerConstructor, type OwnShare } from './threads.js';
 
 /** Options of {@link createWasmBackend}. */
 export interface WasmBackendOptions {
@@ -158,6 +158,17 @@ class Machine {
   get(at: number, dst: Float32Array, n: number): void {
     const i = at >>> 2;
     dst.set(this.f32View.subarray(i, i + n));
+  }
+
+  /** Copies the floats `[from, to)` of `src` to the same indices of the buffer at address `at`. */
+  putSpan(at: number, src: Float32Array, from: number, to: number): void {
+    if (to > from) this.f32View.set(src.subarray(from, to), (at >>> 2) + from);
+  }
+
+  /** Copies the floats `[from, to)` of the buffer at address `at` to the same indices of `dst`. */
+  getSpan(at: number, dst: Float32Array, from: number, to: number): void {
+    const i = at >>> 2;
+    if (to > from) dst.set(this.f32View.subarray(i + from, i + to), from);
   }
 
   putI32(at: number, src: Int32Array, n: number): void {
@@ -387,13 +398,18 @@ function makeBackend(state: State): WasmBackend {
   const tiny = (g: Conv2dGeometry) => state.convPrefer === PREFER.auto && convFlops(g) <= TINY_CONV_FLOPS;
   /** The machine a call split among `threads` runs on. */
   const machine = (threads: number) => (threads > 1 || state.solo === null ? state.m : state.solo);
-  /** Runs a command on one thread (the caller's instance of `m`) or splits it among `m`'s pool's threads. */
-  const run = (m: Machine, cmd: Cmd, args: number[][], geometry: number[] | null) => {
+  /**
+   * Runs a command on one thread (the caller's instance of `m`) or splits it among `m`'s pool's
+   * threads; `own` runs around the calling thread's share (`args[0]`): on one thread, around all.
+   */
+  const run = (m: Machine, cmd: Cmd, args: number[][], geometry: number[] | null, own?: OwnShare) => {
     const { k, pool } = m;
     if (args.length === 1 || !pool) {
+      own?.before?.();
       for (const a of args) callKernel(k, cmd, a);
+      own?.after?.();
     } else {
-      pool.run(cmd, args, geometry);
+      pool.run(cmd, args, geometry, own);
     }
   };
   let pendingThreads: Promise<void> = Promise.resolve();
@@ -515,11 +531,19 @@ function makeBackend(state: State): WasmBackend {
       const algo = m.k.convAlgorithm(0, state.convPrefer);
       const args = parts.map(([s, e]) => [pIn, pW, pB, pOut, m.take(convWork(op, m, g, 0, algo)), s, e, algo]);
       m.commit();
-      m.put(pIn, f32(input), n.input);
       m.put(pW, f32(weight), n.weight);
       if (bias) m.put(pB, f32(bias), g.outChannels);
-      run(m, Cmd.Conv2dForward, args, geometryArgs(g));
-      m.get(pOut, f32(out), n.out);
+      // each (item, group) unit reads its own input span and writes its own output span: the
+      // calling thread copies its share in and out while the workers compute theirs
+      const own = parts[0]![1];
+      const inUnit = n.input / (g.batch * g.groups);
+      const outUnit = n.out / (g.batch * g.groups);
+      m.putSpan(pIn, f32(input), own * inUnit, n.input);
+      run(m, Cmd.Conv2dForward, args, geometryArgs(g), {
+        before: () => m.putSpan(pIn, f32(input), 0, own * inUnit),
+        after: () => m.getSpan(pOut, f32(out), 0, own * outUnit),
+      });
+      m.getSpan(pOut, f32(out), own * outUnit, n.out);
     },
 
     conv2dBackwardInput(g, gradOut, weight, gradInput) {
@@ -549,10 +573,17 @@ function makeBackend(state: State): WasmBackend {
       const algo = m.k.convAlgorithm(1, state.convPrefer);
       const args = parts.map(([s, e]) => [pGo, pW, pGi, m.take(convWork(op, m, g, 1, algo)), s, e, algo]);
       m.commit();
-      m.put(pGo, f32(gradOut), n.out);
       m.put(pW, f32(weight), n.weight);
-      run(m, Cmd.Conv2dBackwardInput, args, geometryArgs(g));
-      m.get(pGi, f32(gradInput), n.input);
+      // by (item, group) units, with the calling thread's copies overlapped (as in the forward)
+      const own = parts[0]![1];
+      const inUnit = n.input / (g.batch * g.groups);
+      const outUnit = n.out / (g.batch * g.groups);
+      m.putSpan(pGo, f32(gradOut), own * outUnit, n.out);
+      run(m, Cmd.Conv2dBackwardInput, args, geometryArgs(g), {
+        before: () => m.putSpan(pGo, f32(gradOut), 0, own * outUnit),
+        after: () => m.getSpan(pGi, f32(gradInput), 0, own * inUnit),
+      });
+      m.getSpan(pGi, f32(gradInput), own * inUnit, n.input);
     },
 
     conv2dBackwardWeight(g, input, gradOut, gradWeight, gradBias = null) {
@@ -597,11 +628,18 @@ function makeBackend(state: State): WasmBackend {
       }
       m.commit();
       m.put(pIn, f32(input), n.input);
-      m.put(pGo, f32(gradOut), n.out);
       if (direct && m.k.allFiniteF32(pIn, n.input) === 1) {
-        run(m, Cmd.Conv2dBackwardWeightChunks, chunkParts.map(([s, e], t) => [pIn, pGo, pPartials, work[t]!, s, e]), geometryArgs(g));
+        // chunk c sums the items [⌊c·N/chunks⌋, ⌊(c+1)·N/chunks⌋) (see asm's conv2dBackwardWeightChunks):
+        // the calling thread copies its chunks' output gradient while the workers compute theirs
+        const ownItems = Math.floor((chunkParts[0]![1] * g.batch) / chunks);
+        const own = ownItems * (n.out / g.batch);
+        m.putSpan(pGo, f32(gradOut), own, n.out);
+        run(m, Cmd.Conv2dBackwardWeightChunks, chunkParts.map(([s, e], t) => [pIn, pGo, pPartials, work[t]!, s, e]), geometryArgs(g), {
+          before: () => m.putSpan(pGo, f32(gradOut), 0, own),
+        });
         m.k.sumWeightChunks(pPartials, pGw);
       } else {
+        m.put(pGo, f32(gradOut), n.out);
         run(m, Cmd.Conv2dBackwardWeight, tapParts.map(([s, e], t) => [pIn, pGo, pGw, work[t]!, s, e]), geometryArgs(g));
       }
       m.get(pGw, f32(gradWeight), n.weight);

@@ -32,18 +32,22 @@ function convBoth(one: WasmBackend, many: WasmBackend, g: Conv2dGeometry, seed: 
   const b = randArray(r, g.outChannels);
   const dy = randArray(r, nOut);
   const what = JSON.stringify(g);
-  const y = [new Float32Array(nOut), new Float32Array(nOut)] as const;
+  // the threaded outputs start as NaN: every element must be copied out (each thread's share is
+  // copied in and out separately, the calling thread's while the others compute)
+  const y = [new Float32Array(nOut), new Float32Array(nOut).fill(NaN)] as const;
   one.conv2dForward(g, x, w, b, y[0]);
   many.conv2dForward(g, x, w, b, y[1]);
   expectSameBits(`forward ${what}`, y[1], y[0]);
-  const dx = [new Float32Array(nIn), new Float32Array(nIn)] as const;
+  const dx = [new Float32Array(nIn), new Float32Array(nIn).fill(NaN)] as const;
   one.conv2dBackwardInput(g, dy, w, dx[0]);
   many.conv2dBackwardInput(g, dy, w, dx[1]);
   expectSameBits(`backward input ${what}`, dx[1], dx[0]);
-  const dw = [new Float32Array(nW), new Float32Array(nW)] as const;
-  one.conv2dBackwardWeight(g, x, dy, dw[0]);
-  many.conv2dBackwardWeight(g, x, dy, dw[1]);
+  const dw = [new Float32Array(nW), new Float32Array(nW).fill(NaN)] as const;
+  const db = [new Float32Array(g.outChannels), new Float32Array(g.outChannels).fill(NaN)] as const;
+  one.conv2dBackwardWeight(g, x, dy, dw[0], db[0]);
+  many.conv2dBackwardWeight(g, x, dy, dw[1], db[1]);
   expectSameBits(`backward weight ${what}`, dw[1], dw[0]);
+  expectSameBits(`bias gradient ${what}`, db[1], db[0]);
 }
 
 describe.each(builds)('3 threads (%s build) vs 1 thread, bit for bit', (build) => {

@@ -115,6 +115,12 @@ export async function workerConstructor(): Promise<(new (code: string, options: 
   }
 }
 
+/** What the calling thread does around its own share of a split call (see {@link ThreadPool.run}). */
+export interface OwnShare {
+  before?: () => void;
+  after?: () => void;
+}
+
 /** The worker threads of one backend (the calling thread is thread 0 and not part of the pool). */
 export class ThreadPool {
   private readonly ctl: Int32Array;
@@ -180,9 +186,12 @@ export class ThreadPool {
   /**
    * Runs `cmd` with `args[t]` on thread t (t = 0 is the calling thread, which runs it directly);
    * returns when every thread is done. Conv commands get `geometry` (the 16 values of
-   * `setConvGeometry`, already set on the calling thread's instance) first.
+   * `setConvGeometry`, already set on the calling thread's instance) first. `own.before` runs on
+   * the calling thread once the workers are started, before its own share, and `own.after` right
+   * after its own share, while the workers may still compute: the caller copies its share's
+   * operands in and its results out there, overlapping those copies with the workers' work.
    */
-  run(cmd: Cmd, args: number[][], geometry: number[] | null): void {
+  run(cmd: Cmd, args: number[][], geometry: number[] | null, own?: OwnShare): void {
     if (this.broken) throw new Error('@torchlet/backend-wasm: a worker thread died; call setNumThreads() to start new ones');
     const { ctl, rec } = this;
     const active = args.length;
@@ -195,8 +204,9 @@ export class ThreadPool {
     Atomics.add(ctl, GEN, 1);
     Atomics.notify(ctl, GEN);
     try {
-      const own = args[0]!;
-      callKernel(this.k, cmd, own);
+      own?.before?.();
+      callKernel(this.k, cmd, args[0]!);
+      own?.after?.();
     } finally {
       // wait for every worker (even after an error here: they write into the memory)
       for (let p = Atomics.load(ctl, PENDING); p !== 0; p = Atomics.load(ctl, PENDING)) Atomics.wait(ctl, PENDING, p);
