@@ -4,6 +4,8 @@
 // Only plain SIMD arithmetic here, never relaxed_madd, even in the relaxed-SIMD build: a fused
 // multiply-add rounds once where mul + add round twice, so the results would depend on the build
 // and the hardware. With plain IEEE operations every build gives the same bits on every engine.
+// (The one relaxed instruction, relaxed_laneselect, only ever gets masks of all-ones or all-zeros
+// lanes, for which every engine must pick whole lanes: it is an exact select.)
 //
 // The tail (n % 4 elements) runs each element through the same 4-lane function (splat, compute,
 // take lane 0), so an element's result never depends on where it falls in the array.
@@ -30,8 +32,21 @@ const MAGIC: f32 = 12582912.0;
 const TWO_M64_BITS: i32 = (127 - 64) << 23;
 
 /**
- * σ(x) per lane with one exp: e = e^t for t = −|x| ≤ 0 never overflows; σ = 1/(1+e) for x ≥ 0
- * and e/(1+e) below. e^t after Cephes' expf: t = m·ln2 + r, e^r by the polynomial, times 2^m.
+ * `mask ? a : b` per lane, for a mask whose lanes are all ones or all zeros: relaxed_laneselect
+ * is exactly that for such masks on every engine (one blend instruction on x86), bitselect
+ * elsewhere; the same bits in both builds.
+ */
+@inline function select(a: v128, b: v128, mask: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return i32x4.relaxed_laneselect(a, b, mask);
+  } else {
+    return v128.bitselect(a, b, mask);
+  }
+}
+
+/**
+ * σ(x) per lane with one exp: e = e^t for t = −|x| ≤ 0 never overflows; σ = 1/(1+e) where x's
+ * sign bit is clear and e/(1+e) where it is set (for −0, e = 1 and both are ½). e^t after Cephes' expf: t = m·ln2 + r, e^r by the polynomial, times 2^m.
  * 2^(m+64) is a normal float for every m in [−151, 0], so p(r)·2^(m+64) is exact-exponent
  * arithmetic and the last multiply by 2^−64 is one rounding: a result below the normal range is
  * rounded once, correctly, as a denormal. NaN gives NaN (pmax keeps its first operand when the
@@ -42,9 +57,9 @@ const TWO_M64_BITS: i32 = (127 - 64) << 23;
  */
 @inline function sigmoidLanes(
   x: v128, minT: v128, log2e: v128, magic: v128, ln2Hi: v128, ln2Lo: v128,
-  p0: v128, p1: v128, p2: v128, p3: v128, p4: v128, p5: v128, one: v128, bias: v128, scale: v128,
+  p0: v128, p1: v128, p2: v128, p3: v128, p4: v128, p5: v128, one: v128, bias: v128, scale: v128, sign: v128,
 ): v128 {
-  const t = f32x4.pmax(f32x4.neg(f32x4.abs(x)), minT);
+  const t = f32x4.pmax(v128.or(x, sign), minT);
   const y = f32x4.add(f32x4.mul(t, log2e), magic);
   const m = f32x4.sub(y, magic);
   let r = f32x4.sub(t, f32x4.mul(m, ln2Hi));
@@ -59,7 +74,7 @@ const TWO_M64_BITS: i32 = (127 - 64) << 23;
   // y's bits minus MAGIC's are m (two's complement); + (64 + 127) then << 23: the bits of 2^(m+64)
   const bits = i32x4.shl(i32x4.add(y, bias), 23);
   const e = f32x4.mul(f32x4.mul(p, bits), scale);
-  const num = v128.bitselect(e, one, f32x4.lt(x, f32x4.splat(0)));
+  const num = select(e, one, i32x4.shr_s(x, 31));
   return f32x4.div(num, f32x4.add(one, e));
 }
 
@@ -80,7 +95,11 @@ export function sigmoidForward(inp: usize, out: usize, n: i32): void {
   // MAGIC's bits are 0x4B400000: subtracting them and adding 64 + 127 in one step
   const bias = i32x4.splat(64 + 127 - 0x4b400000);
   const scale = i32x4.splat(TWO_M64_BITS);
+  const sign = i32x4.splat(0x80000000);
   let i = 0;
+  // (−|x| as x with its sign bit set, and the sign test as an arithmetic shift of x's bits into a
+  // lane mask, with a blend where the build has one: same bits over all 2³² inputs, 1.11–1.16× the
+  // abs, neg, compare and bitselect they replace, in cache and on 1.2 M floats)
   // eight independent vectors per step: each is one long chain of dependent operations ending in
   // a division, and more chains in flight hide their latency. Measured on 1.2 M floats, speed
   // relative to 2 vectors per step: 1 vector 0.91×, 4 vectors 1.15×, 8 vectors 1.29×, 16 0.87×
@@ -88,14 +107,14 @@ export function sigmoidForward(inp: usize, out: usize, n: i32): void {
   for (; i + 32 <= n; i += 32) {
     const at = inp + (<usize>i << 2);
     const to = out + (<usize>i << 2);
-    const y0 = sigmoidLanes(v128.load(at, 0), minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale);
-    const y1 = sigmoidLanes(v128.load(at, 16), minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale);
-    const y2 = sigmoidLanes(v128.load(at, 32), minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale);
-    const y3 = sigmoidLanes(v128.load(at, 48), minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale);
-    const y4 = sigmoidLanes(v128.load(at, 64), minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale);
-    const y5 = sigmoidLanes(v128.load(at, 80), minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale);
-    const y6 = sigmoidLanes(v128.load(at, 96), minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale);
-    const y7 = sigmoidLanes(v128.load(at, 112), minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale);
+    const y0 = sigmoidLanes(v128.load(at, 0), minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale, sign);
+    const y1 = sigmoidLanes(v128.load(at, 16), minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale, sign);
+    const y2 = sigmoidLanes(v128.load(at, 32), minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale, sign);
+    const y3 = sigmoidLanes(v128.load(at, 48), minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale, sign);
+    const y4 = sigmoidLanes(v128.load(at, 64), minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale, sign);
+    const y5 = sigmoidLanes(v128.load(at, 80), minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale, sign);
+    const y6 = sigmoidLanes(v128.load(at, 96), minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale, sign);
+    const y7 = sigmoidLanes(v128.load(at, 112), minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale, sign);
     v128.store(to, y0, 0);
     v128.store(to, y1, 16);
     v128.store(to, y2, 32);
@@ -107,11 +126,11 @@ export function sigmoidForward(inp: usize, out: usize, n: i32): void {
   }
   for (; i + 4 <= n; i += 4) {
     const at = <usize>i << 2;
-    v128.store(out + at, sigmoidLanes(v128.load(inp + at), minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale));
+    v128.store(out + at, sigmoidLanes(v128.load(inp + at), minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale, sign));
   }
   for (; i < n; i++) {
     const at = <usize>i << 2;
-    const v = sigmoidLanes(f32x4.splat(load<f32>(inp + at)), minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale);
+    const v = sigmoidLanes(f32x4.splat(load<f32>(inp + at)), minT, log2e, magic, ln2Hi, ln2Lo, p0, p1, p2, p3, p4, p5, one, bias, scale, sign);
     store<f32>(out + at, f32x4.extract_lane(v, 0));
   }
 }
