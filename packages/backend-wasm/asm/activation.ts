@@ -46,7 +46,8 @@ const TWO_M64_BITS: i32 = (127 - 64) << 23;
 
 /**
  * σ(x) per lane with one exp: e = e^t for t = −|x| ≤ 0 never overflows; σ = 1/(1+e) where x's
- * sign bit is clear and e/(1+e) where it is set (for −0, e = 1 and both are ½). e^t after Cephes' expf: t = m·ln2 + r, e^r by the polynomial, times 2^m.
+ * sign bit is clear and e/(1+e) where it is set (for −0, e = 1 and both are ½). e^t after
+ * Cephes' expf: t = m·ln2 + r, e^r by the polynomial, times 2^m.
  * 2^(m+64) is a normal float for every m in [−151, 0], so p(r)·2^(m+64) is exact-exponent
  * arithmetic and the last multiply by 2^−64 is one rounding: a result below the normal range is
  * rounded once, correctly, as a denormal. NaN gives NaN (pmax keeps its first operand when the

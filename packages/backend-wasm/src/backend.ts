@@ -412,6 +412,23 @@ function makeBackend(state: State): WasmBackend {
       pool.run(cmd, args, geometry, own);
     }
   };
+  /**
+   * Runs a conv command split by (item, group) units, where each unit reads its own span of `src`
+   * (`nSrc` floats in all, copied to `pSrc`) and writes its own span of `dst` (from `pDst`): the
+   * workers' shares of `src` are copied in first, the calling thread's share (its `own` units) in
+   * and out around its own work, while the workers compute theirs, and the rest out last.
+   */
+  const runByUnits = (m: Machine, cmd: Cmd, args: number[][], g: Conv2dGeometry, own: number, pSrc: number, src: Float32Array, nSrc: number, pDst: number, dst: Float32Array, nDst: number) => {
+    const units = g.batch * g.groups;
+    const srcSplit = own * (nSrc / units);
+    const dstSplit = own * (nDst / units);
+    m.putSpan(pSrc, src, srcSplit, nSrc);
+    run(m, cmd, args, geometryArgs(g), {
+      before: () => m.putSpan(pSrc, src, 0, srcSplit),
+      after: () => m.getSpan(pDst, dst, 0, dstSplit),
+    });
+    m.getSpan(pDst, dst, dstSplit, nDst);
+  };
   let pendingThreads: Promise<void> = Promise.resolve();
 
   return {
@@ -533,17 +550,7 @@ function makeBackend(state: State): WasmBackend {
       m.commit();
       m.put(pW, f32(weight), n.weight);
       if (bias) m.put(pB, f32(bias), g.outChannels);
-      // each (item, group) unit reads its own input span and writes its own output span: the
-      // calling thread copies its share in and out while the workers compute theirs
-      const own = parts[0]![1];
-      const inUnit = n.input / (g.batch * g.groups);
-      const outUnit = n.out / (g.batch * g.groups);
-      m.putSpan(pIn, f32(input), own * inUnit, n.input);
-      run(m, Cmd.Conv2dForward, args, geometryArgs(g), {
-        before: () => m.putSpan(pIn, f32(input), 0, own * inUnit),
-        after: () => m.getSpan(pOut, f32(out), 0, own * outUnit),
-      });
-      m.getSpan(pOut, f32(out), own * outUnit, n.out);
+      runByUnits(m, Cmd.Conv2dForward, args, g, parts[0]![1], pIn, f32(input), n.input, pOut, f32(out), n.out);
     },
 
     conv2dBackwardInput(g, gradOut, weight, gradInput) {
@@ -574,16 +581,7 @@ function makeBackend(state: State): WasmBackend {
       const args = parts.map(([s, e]) => [pGo, pW, pGi, m.take(convWork(op, m, g, 1, algo)), s, e, algo]);
       m.commit();
       m.put(pW, f32(weight), n.weight);
-      // by (item, group) units, with the calling thread's copies overlapped (as in the forward)
-      const own = parts[0]![1];
-      const inUnit = n.input / (g.batch * g.groups);
-      const outUnit = n.out / (g.batch * g.groups);
-      m.putSpan(pGo, f32(gradOut), own * outUnit, n.out);
-      run(m, Cmd.Conv2dBackwardInput, args, geometryArgs(g), {
-        before: () => m.putSpan(pGo, f32(gradOut), 0, own * outUnit),
-        after: () => m.getSpan(pGi, f32(gradInput), 0, own * inUnit),
-      });
-      m.getSpan(pGi, f32(gradInput), own * inUnit, n.input);
+      runByUnits(m, Cmd.Conv2dBackwardInput, args, g, parts[0]![1], pGo, f32(gradOut), n.out, pGi, f32(gradInput), n.input);
     },
 
     conv2dBackwardWeight(g, input, gradOut, gradWeight, gradBias = null) {

@@ -44,22 +44,13 @@ export function checkDType(op: string, dtype: unknown): DType {
   return dtype;
 }
 
+/** The typed array that stores each dtype. */
+const STORAGE = { float32: Float32Array, float64: Float64Array, int32: Int32Array, uint8: Uint8Array, bool: Uint8Array } as const;
+
 /** Allocates zeroed storage for `n` elements of `dtype`. */
 export function allocate<D extends DType>(dtype: D, n: number): DTypeArrayMap[D] {
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(n) as DTypeArrayMap[D];
-    case 'float64':
-      return new Float64Array(n) as DTypeArrayMap[D];
-    case 'int32':
-      return new Int32Array(n) as DTypeArrayMap[D];
-    default:
-      return new Uint8Array(n) as DTypeArrayMap[D];
-  }
+  return new STORAGE[dtype](n) as DTypeArrayMap[D];
 }
-
-/** Bytes per element of each dtype's storage. */
-const BYTES: Record<DType, number> = { bool: 1, uint8: 1, int32: 4, float32: 4, float64: 8 };
 
 /**
  * From this many bytes on, {@link allocateUninitialized} skips the zeroing where it can. Below it,
@@ -69,7 +60,7 @@ const UNINITIALIZED_MIN_BYTES = 4096;
 
 /** The part of Node's `Buffer` that {@link allocateUninitialized} uses (looked up on `globalThis`). */
 interface NodeBuffer {
-  allocUnsafeSlow?(bytes: number): Uint8Array;
+  allocUnsafeSlow?(bytes: number): Uint8Array<ArrayBuffer>;
 }
 
 /**
@@ -87,24 +78,16 @@ interface NodeBuffer {
  * ```
  */
 export function allocateUninitialized<D extends DType>(dtype: D, n: number): DTypeArrayMap[D] {
-  const bytes = n * BYTES[dtype];
+  const Storage = STORAGE[dtype];
+  const bytes = n * Storage.BYTES_PER_ELEMENT;
   const buffer = (globalThis as { Buffer?: NodeBuffer }).Buffer;
   if (bytes >= UNINITIALIZED_MIN_BYTES && typeof buffer?.allocUnsafeSlow === 'function') {
     const block = buffer.allocUnsafeSlow(bytes);
-    if (block.byteLength === bytes && block.byteOffset % BYTES[dtype] === 0) {
-      switch (dtype) {
-        case 'float32':
-          return new Float32Array(block.buffer, block.byteOffset, n) as DTypeArrayMap[D];
-        case 'float64':
-          return new Float64Array(block.buffer, block.byteOffset, n) as DTypeArrayMap[D];
-        case 'int32':
-          return new Int32Array(block.buffer, block.byteOffset, n) as DTypeArrayMap[D];
-        default:
-          return new Uint8Array(block.buffer, block.byteOffset, n) as DTypeArrayMap[D];
-      }
+    if (block.byteLength === bytes && block.byteOffset % Storage.BYTES_PER_ELEMENT === 0) {
+      return new Storage(block.buffer, block.byteOffset, n) as DTypeArrayMap[D];
     }
   }
-  return allocate(dtype, n);
+  return new Storage(n) as DTypeArrayMap[D];
 }
 
 /**
