@@ -109,7 +109,7 @@ describe.each(builds.flatMap((b) => algorithms.map((a) => [b, a] as const)))('co
     });
   });
 
-  it('batches of 17 to 45 items: several items per chunk of the weight gradient and per pass', async () => {
+  it('batches of 3 to 45 items: several items per chunk of the weight gradient and per pass, several chunks per call', async () => {
     const wasm = await backendFor(build, algorithm);
     const cases = [
       { batch: 37, inChannels: 3, outChannels: 4, inHeight: 6, inWidth: 7, kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1 },
@@ -117,6 +117,12 @@ describe.each(builds.flatMap((b) => algorithms.map((a) => [b, a] as const)))('co
       { batch: 17, inChannels: 4, outChannels: 6, inHeight: 8, inWidth: 10, kernelHeight: 2, kernelWidth: 3, padTop: 0, padLeft: 0, groups: 2 },
       // planes big enough that a chunk of 2 or 3 items takes several passes
       { batch: 40, inChannels: 1, outChannels: 2, inHeight: 30, inWidth: 30, kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1 },
+      // 8192 floats in and out per item: the forward and the input gradient run in chunks of 16
+      // items (copied in, computed, copied out), the last one short; grouped, in chunks of units
+      { batch: 35, inChannels: 4, outChannels: 4, inHeight: 32, inWidth: 32, kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1 },
+      { batch: 9, inChannels: 6, outChannels: 9, inHeight: 40, inWidth: 40, kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1, groups: 3 },
+      // one item larger than a chunk: a chunk per item
+      { batch: 3, inChannels: 40, outChannels: 40, inHeight: 48, inWidth: 48, kernelHeight: 1, kernelWidth: 1, padTop: 0, padLeft: 0 },
     ];
     cases.forEach((c, i) => {
       const g = geometry({ strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, groups: 1, ...c });

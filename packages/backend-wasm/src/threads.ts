@@ -115,11 +115,12 @@ export async function workerConstructor(): Promise<(new (code: string, options: 
   }
 }
 
-/** What the calling thread does around its own share of a split call (see {@link ThreadPool.run}). */
-export interface OwnShare {
-  before?: () => void;
-  after?: () => void;
-}
+/**
+ * The calling thread's share of a split call, when it is more than calling the kernel with
+ * `args[0]`: it then does that work itself (copying its operands in and its results out around
+ * the kernel, in chunks, while the workers compute theirs).
+ */
+export type OwnShare = () => void;
 
 /** The worker threads of one backend (the calling thread is thread 0 and not part of the pool). */
 export class ThreadPool {
@@ -186,10 +187,10 @@ export class ThreadPool {
   /**
    * Runs `cmd` with `args[t]` on thread t (t = 0 is the calling thread, which runs it directly);
    * returns when every thread is done. Conv commands get `geometry` (the 16 values of
-   * `setConvGeometry`, already set on the calling thread's instance) first. `own.before` runs on
-   * the calling thread once the workers are started, before its own share, and `own.after` right
-   * after its own share, while the workers may still compute: the caller copies its share's
-   * operands in and its results out there, overlapping those copies with the workers' work.
+   * `setConvGeometry`, already set on the calling thread's instance) first. `own`, when given,
+   * does the calling thread's share instead of the plain kernel call, once the workers are
+   * started: the caller copies its share's operands in and its results out there, overlapping
+   * those copies with the workers' work.
    */
   run(cmd: Cmd, args: number[][], geometry: number[] | null, own?: OwnShare): void {
     if (this.broken) throw new Error('@torchlet/backend-wasm: a worker thread died; call setNumThreads() to start new ones');
@@ -204,9 +205,8 @@ export class ThreadPool {
     Atomics.add(ctl, GEN, 1);
     Atomics.notify(ctl, GEN);
     try {
-      own?.before?.();
-      callKernel(this.k, cmd, args[0]!);
-      own?.after?.();
+      if (own) own();
+      else callKernel(this.k, cmd, args[0]!);
     } finally {
       // wait for every worker (even after an error here: they write into the memory)
       for (let p = Atomics.load(ctl, PENDING); p !== 0; p = Atomics.load(ctl, PENDING)) Atomics.wait(ctl, PENDING, p);
