@@ -46,11 +46,14 @@ export interface WasmBackendOptions {
    * How stride-1 convolutions run: `'auto'` (default) picks per call and direction between
    * im2col + GEMM and the direct kernels (few channels or a short reduction go direct), takes a
    * GEMM that adds straight into the input gradient for the input gradient of unpadded stride-1
-   * convolutions, and runs convolutions of at most 1024 FLOP in jsBackend's TypeScript kernels;
-   * `'im2col'` or `'direct'` force one in WebAssembly (strided input gradients always use
-   * im2col). For tests and benchmarks: results agree to float32 rounding, not bit for bit.
+   * convolutions, Winograd F(2×2, 3×3) for the forward and input gradient of 3×3 stride-1
+   * undilated layers of at least 32 channels a side and 64 output tiles (2.25× fewer
+   * multiplications; an item whose input is not all finite goes direct), and runs convolutions of
+   * at most 1024 FLOP in jsBackend's TypeScript kernels; `'im2col'`, `'direct'` or `'winograd'`
+   * force one in WebAssembly where it applies (strided input gradients always use im2col). For
+   * tests and benchmarks: results agree to float32 rounding, not bit for bit.
    */
-  convAlgorithm?: 'auto' | 'im2col' | 'direct';
+  convAlgorithm?: 'auto' | 'im2col' | 'direct' | 'winograd';
 }
 
 /** The backend {@link createWasmBackend} returns: a `Backend` plus what it runs on. */
@@ -268,7 +271,7 @@ function convWork(op: string, m: Machine, g: Conv2dGeometry, which: number, algo
   }
   // the direct kernels' padded planes: one item and group of the larger side, plus as much again
   const padded = (Math.max(g.inChannels, g.outChannels) / g.groups) * (g.inHeight + g.outHeight + 2 * g.kernelHeight * g.dilationH) * (g.inWidth + g.outWidth + 2 * g.kernelWidth * g.dilationW);
-  if (algo === 1 && padded * 4 * 2 + 16 * 1024 * 1024 > MAX_BUFFER) {
+  if ((algo === 1 || algo === 3) && padded * 4 * 2 + 16 * 1024 * 1024 > MAX_BUFFER) {
     throw new RangeError(`${op}: the padded planes of this convolution are more than a WebAssembly kernel can address (2 GiB)`);
   }
   return m.k.convWorkBytes(which, cols, algo);
@@ -330,7 +333,7 @@ function forPlaneBlocks(k: KernelExports, g: Pool2dGeometry, per: number, block:
 }
 
 /** `convAlgorithm`'s `prefer` argument of the asm kernels. */
-const PREFER = { auto: -1, im2col: 0, direct: 1 } as const;
+const PREFER = { auto: -1, im2col: 0, direct: 1, winograd: 3 } as const;
 
 /** The 16 values of `setConvGeometry`, for the worker threads. */
 function geometryArgs(g: Conv2dGeometry): number[] {
@@ -893,7 +896,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   if (!(minParallelFlops >= 0)) throw new RangeError(`createWasmBackend: minParallelFlops must be a non-negative number, got ${minParallelFlops}`);
   const convAlgorithm = options.convAlgorithm ?? 'auto';
   if (!Object.hasOwn(PREFER, convAlgorithm)) {
-    throw new RangeError(`createWasmBackend: convAlgorithm must be 'auto', 'im2col' or 'direct', got ${JSON.stringify(convAlgorithm)}`);
+    throw new RangeError(`createWasmBackend: convAlgorithm must be 'auto', 'im2col', 'direct' or 'winograd', got ${JSON.stringify(convAlgorithm)}`);
   }
   const threads = await resolveThreads(options.numThreads ?? 1);
   const m = await Machine.create(build, threads, initial);

@@ -2,8 +2,8 @@
  * The wasm conv2d kernels (forward, backward input, backward weight) against jsBackend's on many
  * random geometries: stride, padding through padTop/padLeft with asymmetric output sizes (the
  * bottom/right padding is whatever outHeight/outWidth imply), dilation, groups, depthwise, 1×1.
- * Each of the two algorithms (im2col + GEMM, direct) is also forced on every geometry, so both are
- * tested whatever `'auto'` picks.
+ * Each of the three algorithms (im2col + GEMM, direct, Winograd where it applies) is also forced on
+ * every geometry, so each is tested whatever `'auto'` picks.
  */
 import { jsBackend, type Conv2dGeometry } from '@torchlet/ndarray';
 import { describe, expect, it } from 'vitest';
@@ -74,7 +74,8 @@ function expectCloseOrSameNonFinite(actual: Float32Array, expected: Float32Array
   }
 }
 
-const algorithms = ['im2col', 'direct'] as const;
+// 'winograd' serves 3×3 stride-1 undilated geometries and leaves the others to 'auto'
+const algorithms = ['im2col', 'direct', 'winograd'] as const;
 
 describe.each(builds.flatMap((b) => algorithms.map((a) => [b, a] as const)))('conv2d kernels (%s build, %s forced) vs jsBackend', (build, algorithm) => {
   it.each(named)('%s', async (_name, g) => {
@@ -162,6 +163,98 @@ describe.each(builds.flatMap((b) => algorithms.map((a) => [b, a] as const)))('co
     wasm.conv2dBackwardInput(g, dy, w, dx1);
     expect(dx0.some((v) => Number.isFinite(v))).toBe(true);
     expectCloseOrSameNonFinite(dx1, dx0);
+  });
+});
+
+describe.each(builds)('Winograd F(2×2, 3×3) (%s build, forced) vs jsBackend', (build) => {
+  const base = { kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, groups: 1 };
+
+  it('output sizes of every remainder: odd heights and widths, widths past and short of 4 tiles, one row, one column', async () => {
+    const wasm = await backendFor(build, 'winograd');
+    const sizes = [[1, 1], [1, 9], [2, 4], [3, 3], [5, 7], [6, 8], [7, 9], [9, 16], [4, 17], [13, 11], [8, 26]];
+    sizes.forEach(([h, w], i) => compare(wasm, geometry({ ...base, batch: 2, inChannels: 3 + (i % 3), outChannels: 2 + (i % 4), inHeight: h!, inWidth: w!, padTop: 1, padLeft: 1 }), 200 + i, i % 2 === 0));
+  });
+
+  it('unpadded, padded past the kernel, asymmetric output, groups, many channels, chunks of tile rows', async () => {
+    const wasm = await backendFor(build, 'winograd');
+    const cases = [
+      { batch: 2, inChannels: 32, outChannels: 16, inHeight: 12, inWidth: 20, padTop: 0, padLeft: 0 },
+      { batch: 1, inChannels: 4, outChannels: 5, inHeight: 6, inWidth: 7, padTop: 3, padLeft: 2 },
+      { batch: 2, inChannels: 6, outChannels: 4, inHeight: 9, inWidth: 10, padTop: 1, padLeft: 0, padBottom: 0, padRight: 2 },
+      { batch: 3, inChannels: 12, outChannels: 9, inHeight: 10, inWidth: 10, padTop: 1, padLeft: 1, groups: 3 },
+      // 64 → 48 channels on 40×40: 5 tile rows per chunk of the 20, the last chunk short
+      { batch: 1, inChannels: 64, outChannels: 48, inHeight: 40, inWidth: 40, padTop: 1, padLeft: 1 },
+    ];
+    cases.forEach((c, i) => compare(wasm, geometry({ ...base, ...c }), 220 + i, i % 2 === 1));
+  });
+
+  it('an item with a non-finite input goes direct (the transforms would spread it); the other items are unchanged', async () => {
+    const [wino, direct] = [await backendFor(build, 'winograd'), await backendFor(build, 'direct')];
+    const g = geometry({ ...base, batch: 3, inChannels: 4, outChannels: 3, inHeight: 8, inWidth: 8, padTop: 1, padLeft: 1 });
+    const r = rng(230);
+    const x = randArray(r, 3 * 4 * 64);
+    const w = randArray(r, 3 * 4 * 9);
+    const dy = randArray(r, 3 * 3 * 64);
+    x[64 * 4 + 27] = Infinity; // item 1
+    dy[64 * 3 + 10] = NaN; // item 1 of the output gradient
+    const run = (b: WasmBackend) => {
+      const y = new Float32Array(3 * 3 * 64).fill(-1);
+      const dx = new Float32Array(3 * 4 * 64).fill(-1);
+      b.conv2dForward(g, x, w, null, y);
+      b.conv2dBackwardInput(g, dy, w, dx);
+      return [y, dx] as const;
+    };
+    const [[y0, dx0], [y1, dx1]] = [run(direct), run(wino)];
+    // item 1 exactly as the direct kernel computes it: non-finite only where its taps read the infinity
+    expectSameBits('forward, item 1', y1.subarray(192, 384), y0.subarray(192, 384));
+    expectSameBits('input gradient, item 1', dx1.subarray(256, 512), dx0.subarray(256, 512));
+    expect(y1.subarray(192, 384).filter((v) => !Number.isFinite(v)).length).toBe(3 * 9);
+    for (const i of [0, 2]) {
+      expect(y1.subarray(i * 192, (i + 1) * 192).every(Number.isFinite)).toBe(true);
+      expect(dx1.subarray(i * 256, (i + 1) * 256).every(Number.isFinite)).toBe(true);
+    }
+  });
+
+  it("'auto' takes it from 32 channels a side and 64 tiles an item on (the same bits as forced), not below", async () => {
+    const [auto, wino] = [await backendFor(build), await backendFor(build, 'winograd')];
+    const forward = (b: WasmBackend, g: Conv2dGeometry, x: Float32Array, w: Float32Array) => {
+      const y = new Float32Array(g.batch * g.outChannels * g.outHeight * g.outWidth);
+      b.conv2dForward(g, x, w, null, y);
+      return y;
+    };
+    const cases: [Partial<Conv2dGeometry>, boolean][] = [
+      [{ inChannels: 32, outChannels: 32, inHeight: 16, inWidth: 16 }, true], // 8 × 8 tiles
+      [{ inChannels: 32, outChannels: 32, inHeight: 16, inWidth: 12 }, false], // 8 × 6 tiles
+      [{ inChannels: 16, outChannels: 32, inHeight: 16, inWidth: 16 }, false],
+      [{ inChannels: 32, outChannels: 24, inHeight: 16, inWidth: 16 }, false],
+    ];
+    cases.forEach(([c, takes], i) => {
+      const g = geometry({ ...base, batch: 1, padTop: 1, padLeft: 1, inChannels: 1, outChannels: 1, inHeight: 1, inWidth: 1, ...c });
+      const r = rng(240 + i);
+      const x = randArray(r, g.inChannels * g.inHeight * g.inWidth);
+      const w = randArray(r, g.outChannels * g.inChannels * 9);
+      const forced = forward(wino, g, x, w);
+      const same = forward(auto, g, x, w).every((v, j) => Object.is(v, forced[j]));
+      expect(same, JSON.stringify(c)).toBe(takes);
+    });
+  });
+
+  it('a non-finite weight: the forward goes direct, the input gradient im2col (as jsBackend)', async () => {
+    const [wino, direct] = [await backendFor(build, 'winograd'), await backendFor(build, 'direct')];
+    const g = geometry({ ...base, batch: 2, inChannels: 4, outChannels: 3, inHeight: 6, inWidth: 6, padTop: 1, padLeft: 1 });
+    const r = rng(231);
+    const x = randArray(r, 2 * 4 * 36);
+    const w = randArray(r, 3 * 4 * 9);
+    w[13] = -Infinity;
+    const y = [new Float32Array(2 * 3 * 36), new Float32Array(2 * 3 * 36)] as const;
+    direct.conv2dForward(g, x, w, null, y[0]);
+    wino.conv2dForward(g, x, w, null, y[1]);
+    expectSameBits('forward', y[1], y[0]);
+    const dy = randArray(r, 2 * 3 * 36);
+    const dx = [new Float32Array(2 * 4 * 36), new Float32Array(2 * 4 * 36)] as const;
+    jsBackend.conv2dBackwardInput(g, dy, w, dx[0]);
+    wino.conv2dBackwardInput(g, dy, w, dx[1]);
+    expectCloseOrSameNonFinite(dx[1], dx[0]);
   });
 });
 

@@ -43,7 +43,7 @@ export const builds: WasmBuild[] = isBuildSupported('relaxed-simd') ? ['simd', '
 const cache = new Map<string, Promise<WasmBackend>>();
 
 /** One backend per build (and conv algorithm), shared by the tests of a file. */
-export function backendFor(build: WasmBuild, convAlgorithm: 'auto' | 'im2col' | 'direct' = 'auto'): Promise<WasmBackend> {
+export function backendFor(build: WasmBuild, convAlgorithm: 'auto' | 'im2col' | 'direct' | 'winograd' = 'auto'): Promise<WasmBackend> {
   const key = `${build} ${convAlgorithm}`;
   let b = cache.get(key);
   if (!b) {
