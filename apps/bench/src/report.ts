@@ -134,7 +134,7 @@ export function markdownReport(report: Report): string {
     `- **Load average** (1/5/15 min): ${formatLoad(meta.loadavgStart)} at the start, ${formatLoad(meta.loadavgEnd)} at the end (${meta.seconds.toFixed(0)} s run)`,
     `- **Method**: median of ${meta.options.runs} timed samples after ${warmupText(meta)} and the correctness check; calls shorter than a few ms are repeated within a sample. A call estimated (from one call at batch 1) to take over ${formatMs(meta.options.maxCallMs)} is measured on a smaller batch and scaled linearly, as its note says.`,
     `- **Correctness**: before timing, each engine's output is compared with torchlet-js (the pure-TypeScript kernels) on the same inputs; a relative error (max |a − b| / max |b|) over ${meta.options.tolerance} is reported as MISMATCH.`,
-    '- **GFLOP/s**: 2·N·Cout·Hout·Wout·(Cin/groups)·kH·kW per convolution direction, 2·m·n·k for matmul. torchlet-wasm computes the forward and input gradient of 3×3 stride-1 layers of ≥ 32 channels (S3) by Winograd F(2×2, 3×3), with 2.25× fewer multiplications: its GFLOP/s there are effective rates, counted as for direct convolution.',
+    '- **GFLOP/s**: 2·N·Cout·Hout·Wout·(Cin/groups)·kH·kW per convolution direction, 2·m·n·k for matmul. torchlet-wasm computes 3×3 stride-1 undilated layers of ≥ 32 channels (S3, all three directions) by Winograd F(2×2, 3×3), with 2.25× fewer multiplications: its GFLOP/s there are effective rates, counted as for direct convolution.',
     '- **torchlet/peer**: the time of the fastest torchlet engine divided by the peer\'s time: below 1, torchlet is faster (0.5: twice as fast).',
     '',
     '| engine | threads | what |',

@@ -469,6 +469,7 @@ export function convWorkBytes(which: i32, cols: i32, algo: i32): i32 {
   // the input gradient falls back to im2col when a weight is not finite (see conv2dBackwardInput)
   if (algo == 1) return which == 1 ? max(directWorkBytes(1), convWorkBytes(1, cols, 0)) : directWorkBytes(which);
   if (algo == 2) return max(scatterWorkBytes(), convWorkBytes(which, cols, 0));
+  if (algo == 3 && which == 2) return max(winogradWeightBytes(), directWorkBytes(2));
   if (algo == 3) {
     // Winograd, or direct for the items (forward) or calls (input gradient) it does not serve
     const cg = gC / gG;
@@ -925,8 +926,8 @@ function directApplies(which: i32): bool {
 
 /**
  * The algorithm the conv kernel `which` (0 forward, 1 backward input, 2 backward weight) uses for
- * the current geometry: 1 (direct), 0 (im2col + GEMM) or 3 (Winograd, forward and input gradient
- * of 3×3 stride-1 layers with many channels: see winogradPays); `prefer` 0, 1 or 3 forces one
+ * the current geometry: 1 (direct), 0 (im2col + GEMM) or 3 (Winograd, for 3×3 stride-1 layers
+ * with many channels: see winogradPays; the weight gradient then runs in batch chunks as direct); `prefer` 0, 1 or 3 forces one
  * where it applies (the direct input gradient needs stride 1), −1 lets this choose. From measurements on an AMD EPYC (Zen 4),
  * relaxed-SIMD build, both algorithms forced: direct is faster for LeNet's 1→6 and 6→16 layers
  * (1.5–2×), 3×3 layers of 32–64 channels (1.3–1.5×) and 1×1 layers, and slower where the GEMM's
@@ -938,10 +939,10 @@ function directApplies(which: i32): bool {
  * the direct kernel on LeNet's second layer and S2 (old and new builds interleaved).
  */
 export function convAlgorithm(which: i32, prefer: i32): i32 {
-  if (prefer == 3) return which != 2 && winogradApplies(which) ? 3 : convAlgorithm(which, -1);
+  if (prefer == 3) return winogradApplies(which) ? 3 : convAlgorithm(which, -1);
   if (!directApplies(which)) return 0;
   if (prefer == 0 || prefer == 1) return prefer;
-  if (which != 2 && prefer == -1 && winogradApplies(which) && winogradPays(which)) return 3;
+  if (prefer == -1 && winogradApplies(which) && winogradPays(which)) return 3;
   const cg = gC / gG;
   const og = gO / gG;
   if (min(cg, og) >= 128) return 0;
@@ -1353,7 +1354,9 @@ function directCore(xp: usize, cin: i32, cout: i32, wa: usize, oh: i32, ow: i32,
 // tile and channel pair where direct convolution does 36 (2.25× fewer), plus transforms that
 // cost per tile and channel, not per pair. The input gradient of such a convolution is one too
 // (of the output gradient, padded by 2 − padding, through the flipped kernel with its channel
-// dims swapped), so it runs on the same core.
+// dims swapped), so it runs on the same core. The weight gradient is the adjoint: for each ξ,
+// M[ξ] = Σ over tiles of (A·dy·Aᵀ)[ξ]·V[ξ]ᵀ, a GEMM [cout × tiles]·[tiles × cin] adding up the
+// batch chunk's items, then Gᵀ·M·G per (o, c).
 //
 // The transforms mix the values of a patch (Bᵀ·d·B subtracts input values from each other), so
 // an infinite or NaN input would spread to outputs that never read it: an item whose input is
@@ -1398,8 +1401,8 @@ function winogradLayoutBytes(cin: i32, cout: i32): i32 {
 }
 
 /**
- * Whether Winograd serves `which` (0 forward, 1 input gradient) for the current geometry: 3×3,
- * stride 1, no dilation, nothing empty.
+ * Whether Winograd serves `which` (0 forward, 1 input gradient, 2 weight gradient) for the
+ * current geometry: 3×3, stride 1, no dilation, nothing empty.
  */
 function winogradApplies(which: i32): bool {
   if (gKH != 3 || gKW != 3 || gSH != 1 || gSW != 1 || gDH != 1 || gDW != 1) return false;
@@ -1407,17 +1410,18 @@ function winogradApplies(which: i32): bool {
 }
 
 /**
- * Whether `'auto'` takes Winograd where it applies. Measured on an AMD EPYC (Zen 4), relaxed-SIMD
- * build, one thread, all three algorithms forced: 1.8× the direct kernel on 64 → 64 channels at
- * 56×56 (S3, forward and input gradient), 1.5× on 128 at 28×28, 1.3× on 32 at 32×32; level with
- * it on 16 channels; level with im2col on 256 channels at 14×14 (56 tiles an item: the GEMMs are
- * short) and 0.66× on 512 at 7×7 (16 tiles). So: at least 32 channels a side and 64 tiles.
+ * Whether `'auto'` takes Winograd where it applies (`which` 0, 1 or 2). Measured on an AMD EPYC
+ * (Zen 4), relaxed-SIMD build, one thread, all three algorithms forced: 1.8× the direct kernel on
+ * 64 → 64 channels at 56×56 (S3, forward and input gradient; 1.9× on its weight gradient), 1.5×
+ * on 128 at 28×28, 1.3× on 32 at 32×32 (1.13× its weight gradient); level with it on 16
+ * channels; level with im2col on 256 channels at 14×14 (56 tiles an item: the GEMMs are short)
+ * and 0.66× on 512 at 7×7 (16 tiles). So: at least 32 channels a side and 64 tiles.
  */
 function winogradPays(which: i32): bool {
   const cg = gC / gG;
   const og = gO / gG;
-  const oh = which == 0 ? gOH : gH;
-  const ow = which == 0 ? gOW : gW;
+  const oh = which == 1 ? gH : gOH;
+  const ow = which == 1 ? gW : gOW;
   return cg >= 32 && og >= 32 && ((oh + 1) >> 1) * ((ow + 1) >> 1) >= 64;
 }
 
@@ -1656,6 +1660,137 @@ function winogradBackwardInput(gradOut: usize, weight: usize, gradInput: usize, 
       transformed = grp;
     }
     winogradItem(src, og, gOH, gOW, 2 - gPT, 2 - gPL, u, cg, gH, gW, f32ptr(gradInput, (n * gC + grp * cg) * gH * gW), 0, work);
+  }
+}
+
+/**
+ * Ŷ[ξ][o][tile] = (A·dy·Aᵀ)[ξ] for the chunk's tile rows of `cout` output-gradient planes laid out
+ * at `yp` with pitch 2·wTW and 2·wTH rows (zero past the output), 4 tiles a vector: the adjoint of
+ * winogradOutputs, for the weight gradient.
+ */
+function winogradGradients(yp: usize, cout: i32, ty0: i32, rows: i32, y: usize): void {
+  const tc = rows * wTW;
+  const step = (<usize>(cout * tc)) << 2;
+  const pitch = 2 * wTW;
+  const rowBytes = (<usize>pitch) << 2;
+  const plane = 4 * wTH * wTW;
+  for (let o = 0; o < cout; o++) {
+    for (let ty = ty0; ty < ty0 + rows; ty++) {
+      let dst = f32ptr(y, o * tc + (ty - ty0) * wTW);
+      const row0 = f32ptr(yp, o * plane + 2 * ty * pitch);
+      for (let tx = 0; tx < wTW; tx += 4) {
+        const p = row0 + ((<usize>(2 * tx)) << 2);
+        const r0 = v128.load(p), r1 = v128.load(p, 16), r2 = v128.load(p + rowBytes), r3 = v128.load(p + rowBytes, 16);
+        // dy = [a b; c d] of the 4 tiles
+        const a = i32x4.shuffle(r0, r1, 0, 2, 4, 6), b = i32x4.shuffle(r0, r1, 1, 3, 5, 7);
+        const c = i32x4.shuffle(r2, r3, 0, 2, 4, 6), d = i32x4.shuffle(r2, r3, 1, 3, 5, 7);
+        // t = A·dy (rows a, a + c, a − c, −c), then t·Aᵀ (columns t0, t0 + t1, t0 − t1, −t1)
+        const s0 = f32x4.add(a, c), s1 = f32x4.add(b, d), u0 = f32x4.sub(a, c), u1 = f32x4.sub(b, d);
+        let q = dst;
+        v128.store(q, a); q += step;
+        v128.store(q, f32x4.add(a, b)); q += step;
+        v128.store(q, f32x4.sub(a, b)); q += step;
+        v128.store(q, f32x4.neg(b)); q += step;
+        v128.store(q, s0); q += step;
+        v128.store(q, f32x4.add(s0, s1)); q += step;
+        v128.store(q, f32x4.sub(s0, s1)); q += step;
+        v128.store(q, f32x4.neg(s1)); q += step;
+        v128.store(q, u0); q += step;
+        v128.store(q, f32x4.add(u0, u1)); q += step;
+        v128.store(q, f32x4.sub(u0, u1)); q += step;
+        v128.store(q, f32x4.neg(u1)); q += step;
+        v128.store(q, f32x4.neg(c)); q += step;
+        v128.store(q, f32x4.neg(f32x4.add(c, d))); q += step;
+        v128.store(q, f32x4.sub(d, c)); q += step;
+        v128.store(q, d);
+        dst += 16;
+      }
+    }
+  }
+}
+
+/** dw[o][c] = Gᵀ·M[·][o][c]·G (3 × 3 from the 16 sums), written at `dw` ([cout][cin][3][3]). */
+function winogradWeightGradients(m: usize, cout: i32, cin: i32, dw: usize): void {
+  const step = (<usize>(cout * cin)) << 2;
+  for (let o = 0; o < cout; o++) {
+    for (let c = 0; c < cin; c++) {
+      let p = f32ptr(m, o * cin + c);
+      const m00 = load<f32>(p); p += step; const m01 = load<f32>(p); p += step; const m02 = load<f32>(p); p += step; const m03 = load<f32>(p); p += step;
+      const m10 = load<f32>(p); p += step; const m11 = load<f32>(p); p += step; const m12 = load<f32>(p); p += step; const m13 = load<f32>(p); p += step;
+      const m20 = load<f32>(p); p += step; const m21 = load<f32>(p); p += step; const m22 = load<f32>(p); p += step; const m23 = load<f32>(p); p += step;
+      const m30 = load<f32>(p); p += step; const m31 = load<f32>(p); p += step; const m32 = load<f32>(p); p += step; const m33 = load<f32>(p);
+      // t = Gᵀ·M (3 × 4): rows m0 + ½(m1 + m2), ½(m1 − m2), ½(m1 + m2) + m3
+      const h0 = HALF * (m10 + m20), h1 = HALF * (m11 + m21), h2 = HALF * (m12 + m22), h3 = HALF * (m13 + m23);
+      const t00 = m00 + h0, t01 = m01 + h1, t02 = m02 + h2, t03 = m03 + h3;
+      const t10 = HALF * (m10 - m20), t11 = HALF * (m11 - m21), t12 = HALF * (m12 - m22), t13 = HALF * (m13 - m23);
+      const t20 = h0 + m30, t21 = h1 + m31, t22 = h2 + m32, t23 = h3 + m33;
+      // dw = t·G (3 × 3): columns t0 + ½(t1 + t2), ½(t1 − t2), ½(t1 + t2) + t3
+      const k = f32ptr(dw, (o * cin + c) * 9);
+      const e0 = HALF * (t01 + t02), e1 = HALF * (t11 + t12), e2 = HALF * (t21 + t22);
+      store<f32>(k, t00 + e0);
+      store<f32>(k, HALF * (t01 - t02), 4);
+      store<f32>(k, e0 + t03, 8);
+      store<f32>(k, t10 + e1, 12);
+      store<f32>(k, HALF * (t11 - t12), 16);
+      store<f32>(k, e1 + t13, 20);
+      store<f32>(k, t20 + e2, 24);
+      store<f32>(k, HALF * (t21 - t22), 28);
+      store<f32>(k, e2 + t23, 32);
+    }
+  }
+}
+
+/** Bytes of the Winograd weight gradient's scratch (the current geometry): winogradLayoutBytes plus the padded output gradient. */
+function winogradWeightBytes(): i32 {
+  const cg = gC / gG;
+  const og = gO / gG;
+  winogradLayout(cg, og, gOH, gOW);
+  const tc = wRC * wTW;
+  return (cg * dPs + og * 4 * wTH * wTW + 16 * cg * tc + 16 * og * tc + 16 * og * cg) * 4 + sgemmWorkBytes(og, cg, tc);
+}
+
+/**
+ * Weight gradient by Winograd over the batch items `[n0, n1)`, every group, into `dw` (the
+ * weight's layout; overwritten): for each ξ, M[ξ] = Σ over the items' tiles of Ŷ[ξ]·V[ξ]ᵀ (GEMMs
+ * adding onto M), then dw = Gᵀ·M·G. The inputs and output gradients must be finite.
+ */
+function winogradBackwardWeight(inp: usize, gradOut: usize, dw: usize, work: usize, n0: i32, n1: i32): void {
+  const cg = gC / gG;
+  const og = gO / gG;
+  const P = gOH * gOW;
+  winogradLayout(cg, og, gOH, gOW);
+  const tcMax = wRC * wTW;
+  const xp = work;
+  const yp = f32ptr(xp, cg * dPs);
+  const v = f32ptr(yp, og * 4 * wTH * wTW);
+  const y = f32ptr(v, 16 * cg * tcMax);
+  const m = f32ptr(y, 16 * og * tcMax);
+  const gemmWork = f32ptr(m, 16 * og * cg);
+  const xLayout = dPs;
+  const xPitch = dWp;
+  for (let grp = 0; grp < gG; grp++) {
+    let first = true;
+    for (let n = n0; n < n1; n++) {
+      padPlanes(f32ptr(inp, (n * gC + grp * cg) * gH * gW), cg, gH, gW, gPT, gPL, xp);
+      // the output gradient at pitch 2·wTW over 2·wTH rows, zero past the output
+      dWp = 2 * wTW;
+      dPs = 4 * wTH * wTW;
+      padPlanes(f32ptr(gradOut, (n * gO + grp * og) * P), og, gOH, gOW, 0, 0, yp);
+      dWp = xPitch;
+      dPs = xLayout;
+      for (let ty0 = 0; ty0 < wTH; ty0 += wRC) {
+        const rows = min(wRC, wTH - ty0);
+        const tc = rows * wTW;
+        winogradInputs(xp, cg, ty0, rows, v);
+        winogradGradients(yp, og, ty0, rows, y);
+        const beta: f32 = first ? 0 : 1;
+        for (let xi = 0; xi < 16; xi++) {
+          sgemm(0, 1, og, cg, tc, 1, f32ptr(y, xi * og * tc), tc, f32ptr(v, xi * cg * tc), tc, beta, f32ptr(m, xi * og * cg), cg, gemmWork);
+        }
+        first = false;
+      }
+    }
+    winogradWeightGradients(m, og, cg, f32ptr(dw, grp * og * cg * 9));
   }
 }
 
@@ -1967,14 +2102,19 @@ export function weightChunks(): i32 {
  * multiplies the dropped columns' zero gradients by real inputs, exact unless an input is ±∞ or
  * NaN (0·∞ = NaN); the caller takes conv2dBackwardWeight (im2col, PyTorch's result) otherwise.
  */
-export function conv2dBackwardWeightChunks(inp: usize, gradOut: usize, partials: usize, work: usize, c0: i32, c1: i32): void {
+export function conv2dBackwardWeightChunks(inp: usize, gradOut: usize, partials: usize, work: usize, c0: i32, c1: i32, algo: i32): void {
   const chunks = weightChunks();
   const K = (gC / gG) * gKH * gKW;
   const weight = gO * K;
+  const perItem = gO * gOH * gOW;
   for (let c = c0; c < c1; c++) {
     const n0 = <i32>((<i64>c * gN) / chunks);
     const n1 = <i32>((<i64>(c + 1) * gN) / chunks);
-    directBackwardWeight(inp, gradOut, f32ptr(partials, c * weight), work, n0, n1);
+    if (algo == 3 && winogradApplies(2) && allFinite(f32ptr(gradOut, n0 * perItem), (n1 - n0) * perItem)) {
+      winogradBackwardWeight(inp, gradOut, f32ptr(partials, c * weight), work, n0, n1);
+    } else {
+      directBackwardWeight(inp, gradOut, f32ptr(partials, c * weight), work, n0, n1);
+    }
   }
 }
 

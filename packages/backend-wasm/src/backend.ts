@@ -625,9 +625,11 @@ function makeBackend(state: State): WasmBackend {
       const threads = threadsFor(convFlops(g));
       const m = machine(threads);
       setConv(m.k, g);
-      // the direct kernel splits the batch into chunks (see weightChunks), im2col splits the taps;
-      // im2col also serves the direct choice when an input is not finite (decided once copied in)
-      const direct = m.k.convAlgorithm(2, state.convPrefer) === 1 && n.out > 0;
+      // the direct and Winograd kernels split the batch into chunks (see weightChunks), im2col
+      // splits the taps; im2col also serves them when an input is not finite (decided once copied
+      // in; a chunk whose output gradient is not goes from Winograd to direct)
+      const algo = m.k.convAlgorithm(2, state.convPrefer);
+      const direct = (algo === 1 || algo === 3) && n.out > 0;
       const chunks = direct ? m.k.weightChunks() : 0;
       const tapParts = ranges(K, threads, 8);
       const chunkParts = ranges(chunks, threads, 1);
@@ -641,7 +643,7 @@ function makeBackend(state: State): WasmBackend {
       for (let t = 0; t < Math.max(tapParts.length, chunkParts.length); t++) {
         const tap = tapParts[t];
         const forTaps = tap ? convWork(op, m, g, 2, 0, tap[1] - tap[0]) : 0;
-        const forChunks = t < chunkParts.length ? convWork(op, m, g, 2, 1, K) : 0;
+        const forChunks = t < chunkParts.length ? convWork(op, m, g, 2, algo, K) : 0;
         work.push(m.take(Math.max(forTaps, forChunks)));
       }
       m.commit();
@@ -652,7 +654,7 @@ function makeBackend(state: State): WasmBackend {
         const ownItems = Math.floor((chunkParts[0]![1] * g.batch) / chunks);
         const own = ownItems * (n.out / g.batch);
         m.putSpan(pGo, f32(gradOut), own, n.out);
-        const args = chunkParts.map(([s, e], t) => [pIn, pGo, pPartials, work[t]!, s, e]);
+        const args = chunkParts.map(([s, e], t) => [pIn, pGo, pPartials, work[t]!, s, e, algo]);
         run(m, Cmd.Conv2dBackwardWeightChunks, args, geometryArgs(g), () => {
           m.putSpan(pGo, f32(gradOut), 0, own);
           callKernel(m.k, Cmd.Conv2dBackwardWeightChunks, args[0]!);

@@ -188,7 +188,7 @@ describe.each(builds)('Winograd F(2×2, 3×3) (%s build, forced) vs jsBackend', 
     cases.forEach((c, i) => compare(wasm, geometry({ ...base, ...c }), 220 + i, i % 2 === 1));
   });
 
-  it('an item with a non-finite input goes direct (the transforms would spread it); the other items are unchanged', async () => {
+  it('an item with a non-finite input or output gradient goes direct (the transforms would spread it); the other items are unchanged', async () => {
     const [wino, direct] = [await backendFor(build, 'winograd'), await backendFor(build, 'direct')];
     const g = geometry({ ...base, batch: 3, inChannels: 4, outChannels: 3, inHeight: 8, inWidth: 8, padTop: 1, padLeft: 1 });
     const r = rng(230);
@@ -213,6 +213,14 @@ describe.each(builds)('Winograd F(2×2, 3×3) (%s build, forced) vs jsBackend', 
       expect(y1.subarray(i * 192, (i + 1) * 192).every(Number.isFinite)).toBe(true);
       expect(dx1.subarray(i * 256, (i + 1) * 256).every(Number.isFinite)).toBe(true);
     }
+    // the weight gradient over a finite input: the batch chunk holding item 1 (its NaN output
+    // gradient) goes direct, the others Winograd; NaN exactly in output channel 0's weights
+    x[64 * 4 + 27] = 0.5;
+    const dw = [new Float32Array(3 * 4 * 9), new Float32Array(3 * 4 * 9).fill(-1)] as const;
+    jsBackend.conv2dBackwardWeight(g, x, dy, dw[0]);
+    wino.conv2dBackwardWeight(g, x, dy, dw[1]);
+    expectCloseOrSameNonFinite(dw[1], dw[0]);
+    expect(dw[1].map((v) => (Number.isNaN(v) ? 1 : 0)).join('')).toBe('1'.repeat(36) + '0'.repeat(72));
   });
 
   it("'auto' takes it from 32 channels a side and 64 tiles an item on (the same bits as forced), not below", async () => {

@@ -31,7 +31,7 @@ export interface KernelExports {
   conv2dBackwardInput: (gradOut: number, weight: number, gradInput: number, work: number, item0: number, item1: number, algo: number) => void;
   conv2dBackwardWeight: (input: number, gradOut: number, gradWeight: number, work: number, col0: number, col1: number) => void;
   weightChunks: () => number;
-  conv2dBackwardWeightChunks: (input: number, gradOut: number, partials: number, work: number, chunk0: number, chunk1: number) => void;
+  conv2dBackwardWeightChunks: (input: number, gradOut: number, partials: number, work: number, chunk0: number, chunk1: number, algo: number) => void;
   sumWeightChunks: (partials: number, gradWeight: number) => void;
   allFiniteF32: (p: number, n: number) => number;
   convBiasGradient: (gradOut: number, gradBias: number) => void;
