@@ -112,7 +112,17 @@ describe.each(builds.flatMap((b) => algorithms.map((a) => [b, a] as const)))('co
     });
   });
 
-  it('batches of 3 to 45 items: several items per chunk of the weight gradient and per pass, several chunks per call', async () => {
+  it('one output channel per group on every size from 14 to 40: an odd last row after the row pairs starts mid-block', async () => {
+    // (a flat short block once stored the values of the positions after its last vector in that
+    // vector's place: wrong last outputs of depthwise 3×3 layers at 15×15, 19×19, 23×23, …)
+    const wasm = await backendFor(build, algorithm);
+    for (let size = 14; size <= 40; size++) {
+      const g = geometry({ batch: 1, inChannels: 2, outChannels: 2, inHeight: size, inWidth: size + (size % 3), kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, padTop: 1, padLeft: 1, dilationH: 1, dilationW: 1, groups: 2 });
+      compare(wasm, g, 300 + size, size % 2 === 0);
+    }
+  });
+
+  it('batches of 3 to 96 items: several items per chunk of the weight gradient and per pass, several chunks per call', async () => {
     const wasm = await backendFor(build, algorithm);
     const cases = [
       { batch: 37, inChannels: 3, outChannels: 4, inHeight: 6, inWidth: 7, kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1 },
@@ -124,6 +134,10 @@ describe.each(builds.flatMap((b) => algorithms.map((a) => [b, a] as const)))('co
       // items (copied in, computed, copied out), the last one short; grouped, in chunks of units
       { batch: 35, inChannels: 4, outChannels: 4, inHeight: 32, inWidth: 32, kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1 },
       { batch: 9, inChannels: 6, outChannels: 9, inHeight: 40, inWidth: 40, kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1, groups: 3 },
+      // 16 output channels on rows of 10: the weight gradient with channels in the lanes, several items a pass
+      { batch: 37, inChannels: 3, outChannels: 16, inHeight: 12, inWidth: 12, kernelHeight: 3, kernelWidth: 3, padTop: 0, padLeft: 0 },
+      // … on rows of 17: chunks of 6 items in passes of 5 and 1 (the second pass adds onto the first)
+      { batch: 96, inChannels: 1, outChannels: 16, inHeight: 19, inWidth: 19, kernelHeight: 3, kernelWidth: 3, padTop: 0, padLeft: 0 },
       // one item larger than a chunk: a chunk per item
       { batch: 3, inChannels: 40, outChannels: 40, inHeight: 48, inWidth: 48, kernelHeight: 1, kernelWidth: 1, padTop: 0, padLeft: 0 },
     ];

@@ -94,6 +94,8 @@ describe.each(builds)('3 threads (%s build) vs 1 thread, bit for bit', (build) =
     convBoth(one, m3, convGeometry({ ...base, batch: 41, inChannels: 2, inHeight: 9, inWidth: 9, outChannels: 3, kernelHeight: 5, kernelWidth: 5, padTop: 2, padLeft: 2, groups: 1 }), 4);
     // 32 → 32 channels of 16×16, 64 tiles an item: 'auto' takes Winograd for the forward and the input gradient
     convBoth(one, m3, convGeometry({ ...base, batch: 5, inChannels: 32, inHeight: 16, inWidth: 16, outChannels: 32, kernelHeight: 3, kernelWidth: 3, groups: 1 }), 6);
+    // LeNet's second layer (16 output channels in the lanes, forward and weight gradient), 41 items
+    convBoth(one, m3, convGeometry({ ...base, padTop: 0, padLeft: 0, batch: 41, inChannels: 6, inHeight: 14, inWidth: 14, outChannels: 16, kernelHeight: 5, kernelWidth: 5, groups: 1 }), 7);
     // the calling thread's share in several chunks of units (8192 floats in and out per item, 16 items a chunk)
     convBoth(one, m3, convGeometry({ ...base, batch: 61, inChannels: 4, inHeight: 32, inWidth: 32, outChannels: 4, kernelHeight: 3, kernelWidth: 3, groups: 2 }), 5);
   });
