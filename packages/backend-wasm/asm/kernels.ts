@@ -1364,8 +1364,10 @@ function directCore(xp: usize, cin: i32, cout: i32, wa: usize, oh: i32, ow: i32,
 // batch chunk's items, then Gᵀ·M·G per (o, c).
 //
 // The transforms mix the values of a patch (Bᵀ·d·B subtracts input values from each other), so
-// an infinite or NaN input would spread to outputs that never read it: an item whose input is
-// not all finite, or a call whose weights are not, goes to the direct kernels instead.
+// an infinite or NaN input would spread to outputs that never read it, and values near the
+// float32 maximum could overflow in sums that direct convolution never forms: an item whose
+// input is not all below 2¹²⁴ in magnitude (allModest), or a call whose weights are not, goes to
+// the direct kernels instead (for the weight gradient, a batch chunk).
 //
 //   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]
 //   Aᵀ = [1 1 1 0; 0 1 −1 −1]
@@ -1612,14 +1614,15 @@ function winogradItem(src: usize, cin: i32, h: i32, w: i32, top: i32, left: i32,
 }
 
 /**
- * Forward by Winograd for the work items `[item0, item1)`; an item whose input is not all finite,
- * or every item when a weight is not, goes through the direct kernel (`work` has room for both).
+ * Forward by Winograd for the work items `[item0, item1)`; an item whose input is not all finite
+ * and below 2¹²⁴ (allModest), or every item when a weight is not, goes through the direct kernel
+ * (`work` has room for both).
  */
 function winogradForward(inp: usize, weight: usize, bias: usize, out: usize, work: usize, item0: i32, item1: i32): void {
   const cg = gC / gG;
   const og = gO / gG;
   const P = gOH * gOW;
-  if (!allFinite(weight, gO * cg * 9)) {
+  if (!allModest(weight, gO * cg * 9)) {
     directForward(inp, weight, bias, out, work, item0, item1);
     return;
   }
@@ -1628,7 +1631,7 @@ function winogradForward(inp: usize, weight: usize, bias: usize, out: usize, wor
     const n = item / gG;
     const grp = item % gG;
     const src = f32ptr(inp, (n * gC + grp * cg) * gH * gW);
-    if (!allFinite(src, cg * gH * gW)) {
+    if (!allModest(src, cg * gH * gW)) {
       directForward(inp, weight, bias, out, work, item, item + 1);
       transformed = -1; // directForward reused the scratch
       continue;
@@ -1643,17 +1646,24 @@ function winogradForward(inp: usize, weight: usize, bias: usize, out: usize, wor
   }
 }
 
-/** Input gradient by Winograd for the work items `[item0, item1)` (the weights checked finite by the caller). */
+/**
+ * Input gradient by Winograd for the work items `[item0, item1)` (the weights checked finite by
+ * the caller); as winogradForward, items (or all, for the weights) past allModest go direct.
+ */
 function winogradBackwardInput(gradOut: usize, weight: usize, gradInput: usize, work: usize, item0: i32, item1: i32): void {
   const cg = gC / gG;
   const og = gO / gG;
   const P = gOH * gOW;
+  if (!allModest(weight, gO * cg * 9)) {
+    directBackwardInput(gradOut, weight, gradInput, work, item0, item1);
+    return;
+  }
   let transformed = -1;
   for (let item = item0; item < item1; item++) {
     const n = item / gG;
     const grp = item % gG;
     const src = f32ptr(gradOut, (n * gO + grp * og) * P);
-    if (!allFinite(src, og * P)) {
+    if (!allModest(src, og * P)) {
       directBackwardInput(gradOut, weight, gradInput, work, item, item + 1);
       transformed = -1;
       continue;
@@ -2344,7 +2354,8 @@ export function conv2dBackwardWeightChunks(inp: usize, gradOut: usize, partials:
   for (let c = c0; c < c1; c++) {
     const n0 = <i32>((<i64>c * gN) / chunks);
     const n1 = <i32>((<i64>(c + 1) * gN) / chunks);
-    if (algo == 3 && winogradApplies(2) && allFinite(f32ptr(gradOut, n0 * perItem), (n1 - n0) * perItem)) {
+    const inItem = gC * gH * gW;
+    if (algo == 3 && winogradApplies(2) && allModest(f32ptr(gradOut, n0 * perItem), (n1 - n0) * perItem) && allModest(f32ptr(inp, n0 * inItem), (n1 - n0) * inItem)) {
       winogradBackwardWeight(inp, gradOut, f32ptr(partials, c * weight), work, n0, n1);
     } else {
       if (channelWeightApplies(gO / gG)) channelBackwardWeight(inp, gradOut, f32ptr(partials, c * weight), work, n0, n1);
@@ -2364,6 +2375,24 @@ export function sumWeightChunks(partials: usize, gradWeight: usize): void {
     for (; i + 4 <= weight; i += 4) v128.store(f32ptr(gradWeight, i), f32x4.add(v128.load(f32ptr(gradWeight, i)), v128.load(f32ptr(p, i))));
     for (; i < weight; i++) store<f32>(f32ptr(gradWeight, i), load<f32>(f32ptr(gradWeight, i)) + load<f32>(f32ptr(p, i)));
   }
+}
+
+/**
+ * Whether all `n` floats from `p` are below 2¹²⁴ in magnitude (so finite, not NaN): Winograd's
+ * transforms add up to 4 of them (4 · 2¹²⁴ = 2¹²⁶ still fits a float32), where larger values
+ * could overflow to ±∞ in a sum that direct convolution never forms (±3·10³⁸ two rows apart gave
+ * ∞ for an output the direct kernel computes as 0).
+ */
+function allModest(p: usize, n: i32): bool {
+  const limit = f32x4.splat(<f32>2.1267647932558654e37); // 2^124
+  let ok = i32x4.splat(-1);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) ok = v128.and(ok, f32x4.lt(f32x4.abs(v128.load(f32ptr(p, i))), limit));
+  let fine = v128.all_true<i32>(ok);
+  for (; i < n; i++) {
+    if (!(Mathf.abs(load<f32>(f32ptr(p, i))) < <f32>2.1267647932558654e37)) fine = false;
+  }
+  return fine;
 }
 
 /** 1 when all `n` floats from `p` are finite, else 0 (for the caller's choice of algorithm). */

@@ -263,6 +263,52 @@ describe.each(builds)('Winograd F(2×2, 3×3) (%s build, forced) vs jsBackend', 
     });
   });
 
+  it('values from 2^124 on go direct too (the transforms would overflow where direct convolution does not)', async () => {
+    const [wino, direct] = [await backendFor(build, 'winograd'), await backendFor(build, 'direct')];
+    const g = geometry({ ...base, batch: 2, inChannels: 2, outChannels: 2, inHeight: 6, inWidth: 6, padTop: 0, padLeft: 0 });
+    const r = rng(232);
+    const x = randArray(r, 2 * 2 * 36);
+    const w = randArray(r, 2 * 2 * 9).map((v) => v * 1e-3);
+    const dy = randArray(r, 2 * 2 * 16);
+    // item 0: ±3·10³⁸ two rows apart (Bᵀ·d·B forms their difference, ∞, for a tile whose output is finite)
+    x[0] = 3e38;
+    x[12] = -3e38;
+    const run = (b: WasmBackend, xs: Float32Array, ws: Float32Array, dys: Float32Array) => {
+      const y = new Float32Array(2 * 2 * 16);
+      const dx = new Float32Array(2 * 2 * 36);
+      const dw = new Float32Array(2 * 2 * 9);
+      b.conv2dForward(g, xs, ws, null, y);
+      b.conv2dBackwardInput(g, dys, ws, dx);
+      b.conv2dBackwardWeight(g, xs, dys, dw);
+      return [y, dx, dw] as const;
+    };
+    const bigDy = dy.slice();
+    bigDy[0] = 3e38;
+    bigDy[8] = -3e38;
+    const bigW = w.slice();
+    bigW[0] = 3e38;
+    const small = x.map((v) => v % 1);
+    const cases = [
+      // [input, weight, output gradient, forward items that go direct, input-gradient items that go direct]
+      [x, w, dy, [0], []],
+      [small, w, bigDy, [], [0]],
+      [small, bigW, dy, [0, 1], [0, 1]],
+    ] as const;
+    for (const [xs, ws, dys, fwdDirect, bwdDirect] of cases) {
+      const [a, b] = [run(direct, xs, ws, dys), run(wino, xs, ws, dys)];
+      for (const i of fwdDirect) expectSameBits(`forward, item ${i}`, b[0].subarray(i * 32, (i + 1) * 32), a[0].subarray(i * 32, (i + 1) * 32));
+      for (const i of bwdDirect) expectSameBits(`input gradient, item ${i}`, b[1].subarray(i * 72, (i + 1) * 72), a[1].subarray(i * 72, (i + 1) * 72));
+      // everything finite and as jsBackend computes it (the weight gradient: chunk 0 direct, chunk 1 Winograd)
+      // (the weight gradient over ±3·10³⁸ inputs is ±∞ in both)
+      const ref = [new Float32Array(64), new Float32Array(144), new Float32Array(36)] as const;
+      jsBackend.conv2dForward(g, xs, ws, null, ref[0]);
+      jsBackend.conv2dBackwardInput(g, dys, ws, ref[1]);
+      jsBackend.conv2dBackwardWeight(g, xs, dys, ref[2]);
+      for (let d = 0; d < 3; d++) expectCloseOrSameNonFinite(b[d]!, ref[d]!);
+      expect(b[0].every(Number.isFinite) && b[1].every(Number.isFinite)).toBe(true);
+    }
+  });
+
   it('a non-finite weight: the forward goes direct, the input gradient im2col (as jsBackend)', async () => {
     const [wino, direct] = [await backendFor(build, 'winograd'), await backendFor(build, 'direct')];
     const g = geometry({ ...base, batch: 2, inChannels: 4, outChannels: 3, inHeight: 6, inWidth: 6, padTop: 1, padLeft: 1 });
