@@ -570,7 +570,7 @@ function col2im(col: usize, channels: i32, grad: usize): void {
  * none; `work` has convWorkBytes(0) bytes. Items write disjoint parts of `out`.
  */
 export function conv2dForward(inp: usize, weight: usize, bias: usize, out: usize, work: usize, item0: i32, item1: i32, algo: i32): void {
-  if (algo == 3 && winogradApplies(0)) {
+  if (algo == 3 && winogradApplies()) {
     winogradForward(inp, weight, bias, out, work, item0, item1);
     return;
   }
@@ -623,7 +623,7 @@ export function conv2dBackwardInput(gradOut: usize, weight: usize, gradInput: us
     directBackwardInput(gradOut, weight, gradInput, work, item0, item1);
     return;
   }
-  if (algo == 3 && winogradApplies(1) && finite) {
+  if (algo == 3 && winogradApplies() && finite) {
     winogradBackwardInput(gradOut, weight, gradInput, work, item0, item1);
     return;
   }
@@ -925,10 +925,27 @@ function directApplies(which: i32): bool {
 }
 
 /**
+ * The byte offsets of the `kh·cin·kw` taps at `offs`, kernel rows outermost (order (i, c, j)),
+ * so that the taps of a range of kernel rows are one contiguous run (see directCore).
+ */
+function rowTapOffsets(offs: usize, cin: i32, kh: i32, kw: i32, dh: i32, dw: i32): void {
+  let at = offs;
+  for (let i = 0; i < kh; i++) {
+    for (let c = 0; c < cin; c++) {
+      for (let j = 0; j < kw; j++) {
+        store<i32>(at, tapOffset(c, i, j, dh, dw));
+        at += 4;
+      }
+    }
+  }
+}
+
+/**
  * The algorithm the conv kernel `which` (0 forward, 1 backward input, 2 backward weight) uses for
  * the current geometry: 1 (direct), 0 (im2col + GEMM) or 3 (Winograd, for 3×3 stride-1 layers
- * with many channels: see winogradPays; the weight gradient then runs in batch chunks as direct); `prefer` 0, 1 or 3 forces one
- * where it applies (the direct input gradient needs stride 1), −1 lets this choose. From measurements on an AMD EPYC (Zen 4),
+ * with many channels: see winogradPays; the weight gradient then runs in batch chunks as
+ * direct); `prefer` 0, 1 or 3 forces one where it applies (the direct input gradient needs
+ * stride 1), −1 lets this choose. From measurements on an AMD EPYC (Zen 4),
  * relaxed-SIMD build, both algorithms forced: direct is faster for LeNet's 1→6 and 6→16 layers
  * (1.5–2×), 3×3 layers of 32–64 channels (1.3–1.5×) and 1×1 layers, and slower where the GEMM's
  * packed tiles are full and long: 128 or more channels on both sides (about 10%); the weight
@@ -939,10 +956,10 @@ function directApplies(which: i32): bool {
  * the direct kernel on LeNet's second layer and S2 (old and new builds interleaved).
  */
 export function convAlgorithm(which: i32, prefer: i32): i32 {
-  if (prefer == 3) return winogradApplies(which) ? 3 : convAlgorithm(which, -1);
+  if (prefer == 3) return winogradApplies() ? 3 : convAlgorithm(which, -1);
   if (!directApplies(which)) return 0;
   if (prefer == 0 || prefer == 1) return prefer;
-  if (prefer == -1 && winogradApplies(which) && winogradPays(which)) return 3;
+  if (prefer == -1 && winogradApplies() && winogradPays(which)) return 3;
   const cg = gC / gG;
   const og = gO / gG;
   if (min(cg, og) >= 128) return 0;
@@ -1269,15 +1286,7 @@ function directCore(xp: usize, cin: i32, cout: i32, wa: usize, oh: i32, ow: i32,
   const wp = dWp, qp = dQp;
   const taps = cin * kh * kw;
   const rowTaps = cin * kw;
-  let at = offs;
-  for (let i = 0; i < kh; i++) {
-    for (let c = 0; c < cin; c++) {
-      for (let j = 0; j < kw; j++) {
-        store<i32>(at, tapOffset(c, i, j, dh, dw));
-        at += 4;
-      }
-    }
-  }
+  rowTapOffsets(offs, cin, kh, kw, dh, dw);
   // which positions the blocks cover: rowwise (each output row in ⌈ow/4⌉ vectors, the last one
   // moved back to end at column ow − 4, overlapping its neighbour) or flat (consecutive vectors
   // over the padded rows, dropped columns included); rowwise only where it saves a tenth of the
@@ -1376,6 +1385,7 @@ function directCore(xp: usize, cin: i32, cout: i32, wa: usize, oh: i32, ow: i32,
 /** Bytes of transformed inputs and GEMM outputs per chunk of tile rows (half of a Zen 4 core's L2). */
 const WINO_CHUNK_BYTES: i32 = 512 * 1024;
 
+/** ½ as a float32 (a bare 0.5 would make the transforms' products float64). */
 const HALF: f32 = 0.5;
 /** Fewest tiles per chunk: the GEMMs pack U's 16 matrices once a chunk. */
 const WINO_MIN_TILES: i32 = 128;
@@ -1397,8 +1407,8 @@ function winogradLayout(cin: i32, cout: i32, oh: i32, ow: i32): void {
   dWp = 2 * wTW + 2;
   dQp = 0;
   dPs = roundUp(dWp * (2 * wTH + 2), 4);
-  wRC = max((WINO_MIN_TILES + wTW - 1) / wTW, min(wTH, WINO_CHUNK_BYTES / (64 * (cin + cout) * wTW)));
-  wRC = max(1, min(wTH, wRC));
+  // as many tile rows as fit the chunk bytes, but WINO_MIN_TILES at least, and at most all of them
+  wRC = max(1, min(wTH, max((WINO_MIN_TILES + wTW - 1) / wTW, WINO_CHUNK_BYTES / (64 * (cin + cout) * wTW))));
 }
 
 /** Bytes of the Winograd scratch for the current layout: padded planes, U, V, M and the GEMM's. */
@@ -1408,10 +1418,10 @@ function winogradLayoutBytes(cin: i32, cout: i32): i32 {
 }
 
 /**
- * Whether Winograd serves `which` (0 forward, 1 input gradient, 2 weight gradient) for the
- * current geometry: 3×3, stride 1, no dilation, nothing empty.
+ * Whether Winograd serves the current geometry (in each direction): 3×3, stride 1, no dilation,
+ * nothing empty.
  */
-function winogradApplies(which: i32): bool {
+function winogradApplies(): bool {
   if (gKH != 3 || gKW != 3 || gSH != 1 || gSW != 1 || gDH != 1 || gDW != 1) return false;
   return gC / gG > 0 && gO / gG > 0 && gOH > 0 && gOW > 0 && gH > 0 && gW > 0;
 }
@@ -1821,15 +1831,7 @@ function winogradBackwardWeight(inp: usize, gradOut: usize, dw: usize, work: usi
 function channelCore(xp: usize, cin: i32, cout: i32, wa: usize, oh: i32, ow: i32, kh: i32, kw: i32, dh: i32, dw: i32, rowLo: i32, rowHi: i32, dst: usize, bias: usize, offs: usize): void {
   const taps = cin * kh * kw;
   const rowTaps = cin * kw;
-  let at = offs;
-  for (let i = 0; i < kh; i++) {
-    for (let c = 0; c < cin; c++) {
-      for (let j = 0; j < kw; j++) {
-        store<i32>(at, tapOffset(c, i, j, dh, dw));
-        at += 4;
-      }
-    }
-  }
+  rowTapOffsets(offs, cin, kh, kw, dh, dw);
   const P = oh * ow;
   const planeBytes = (<usize>P) << 2;
   for (let oy = 0; oy < oh; oy++) {
@@ -1998,10 +2000,10 @@ function directForward(inp: usize, weight: usize, bias: usize, out: usize, work:
   const offs = f32ptr(wa, arrangedFloats(og, cg));
   const tmp = f32ptr(offs, cg * gKH * gKW);
   let arrangedGroup = -1;
+  const channels = channelsApply(og);
   for (let item = item0; item < item1; item++) {
     const n = item / gG;
     const grp = item % gG;
-    const channels = channelsApply(og);
     if (grp != arrangedGroup) {
       if (channels) arrangeChannels(f32ptr(weight, grp * og * cg * gKH * gKW), og, cg, wa);
       else arrangeForward(f32ptr(weight, grp * og * cg * gKH * gKW), og, cg, wa);
@@ -2197,7 +2199,6 @@ function directBackwardWeight(inp: usize, gradOut: usize, gradWeight: usize, wor
   }
 }
 
-
 /**
  * directBackwardWeight with the output channels in the vector lanes, for 16·k output channels per
  * group: each item's output gradient is transposed to `[positions][og]`, and a block of 2 taps ×
@@ -2350,17 +2351,17 @@ export function conv2dBackwardWeightChunks(inp: usize, gradOut: usize, partials:
   const chunks = weightChunks();
   const K = (gC / gG) * gKH * gKW;
   const weight = gO * K;
-  const perItem = gO * gOH * gOW;
+  const outItem = gO * gOH * gOW;
+  const inItem = gC * gH * gW;
+  const channels = channelWeightApplies(gO / gG);
   for (let c = c0; c < c1; c++) {
     const n0 = <i32>((<i64>c * gN) / chunks);
     const n1 = <i32>((<i64>(c + 1) * gN) / chunks);
-    const inItem = gC * gH * gW;
-    if (algo == 3 && winogradApplies(2) && allModest(f32ptr(gradOut, n0 * perItem), (n1 - n0) * perItem) && allModest(f32ptr(inp, n0 * inItem), (n1 - n0) * inItem)) {
-      winogradBackwardWeight(inp, gradOut, f32ptr(partials, c * weight), work, n0, n1);
-    } else {
-      if (channelWeightApplies(gO / gG)) channelBackwardWeight(inp, gradOut, f32ptr(partials, c * weight), work, n0, n1);
-      else directBackwardWeight(inp, gradOut, f32ptr(partials, c * weight), work, n0, n1);
-    }
+    const dw = f32ptr(partials, c * weight);
+    const winograd = algo == 3 && winogradApplies() && allModest(f32ptr(gradOut, n0 * outItem), (n1 - n0) * outItem) && allModest(f32ptr(inp, n0 * inItem), (n1 - n0) * inItem);
+    if (winograd) winogradBackwardWeight(inp, gradOut, dw, work, n0, n1);
+    else if (channels) channelBackwardWeight(inp, gradOut, dw, work, n0, n1);
+    else directBackwardWeight(inp, gradOut, dw, work, n0, n1);
   }
 }
 

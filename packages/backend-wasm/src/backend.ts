@@ -46,9 +46,9 @@ export interface WasmBackendOptions {
    * How stride-1 convolutions run: `'auto'` (default) picks per call and direction between
    * im2col + GEMM and the direct kernels (few channels or a short reduction go direct), takes a
    * GEMM that adds straight into the input gradient for the input gradient of unpadded stride-1
-   * convolutions, Winograd F(2×2, 3×3) for the forward and input gradient of 3×3 stride-1
-   * undilated layers of at least 32 channels a side and 64 output tiles (2.25× fewer
-   * multiplications; an item whose input is not all finite goes direct), and runs convolutions of
+   * convolutions, Winograd F(2×2, 3×3) for 3×3 stride-1 undilated layers of at least 32
+   * channels a side and 64 output tiles (2.25× fewer multiplications; an item holding an
+   * infinity, a NaN or a value of 2¹²⁴ or more goes direct), and runs convolutions of
    * at most 1024 FLOP in jsBackend's TypeScript kernels; `'im2col'`, `'direct'` or `'winograd'`
    * force one in WebAssembly where it applies (strided input gradients always use im2col). For
    * tests and benchmarks: results agree to float32 rounding, not bit for bit.
@@ -423,13 +423,14 @@ function makeBackend(state: State): WasmBackend {
   /**
    * Runs a conv command split by (item, group) units, where each unit reads its own span of `src`
    * (`nSrc` floats in all, copied to `pSrc`) and writes its own span of `dst` (from `pDst`);
-   * `args[t][at]` and `args[t][at + 1]` are thread t's first and end unit. The workers' shares of
-   * `src` are copied in first; the calling thread then does its share in chunks of units, each
-   * copied in, computed and copied out while its data is still in cache (a whole-batch copy in
-   * has evicted the first items' data by the time the kernel reads them); the rest is copied out
-   * last.
+   * each thread's arguments end with its first unit, its end unit and the algorithm. The
+   * workers' shares of `src` are copied in first; the calling thread then does its share in
+   * chunks of units, each copied in, computed and copied out while its data is still in cache (a
+   * whole-batch copy in has evicted the first items' data by the time the kernel reads them);
+   * the rest is copied out last.
    */
-  const runByUnits = (m: Machine, cmd: Cmd, args: number[][], g: Conv2dGeometry, at: number, pSrc: number, src: Float32Array, nSrc: number, pDst: number, dst: Float32Array, nDst: number) => {
+  const runByUnits = (m: Machine, cmd: Cmd, args: number[][], g: Conv2dGeometry, pSrc: number, src: Float32Array, nSrc: number, pDst: number, dst: Float32Array, nDst: number) => {
+    const at = args[0]!.length - 3;
     const units = g.batch * g.groups;
     const srcUnit = nSrc / units;
     const dstUnit = nDst / units;
@@ -570,7 +571,7 @@ function makeBackend(state: State): WasmBackend {
       m.commit();
       m.put(pW, f32(weight), n.weight);
       if (bias) m.put(pB, f32(bias), g.outChannels);
-      runByUnits(m, Cmd.Conv2dForward, args, g, 5, pIn, f32(input), n.input, pOut, f32(out), n.out);
+      runByUnits(m, Cmd.Conv2dForward, args, g, pIn, f32(input), n.input, pOut, f32(out), n.out);
     },
 
     conv2dBackwardInput(g, gradOut, weight, gradInput) {
@@ -601,7 +602,7 @@ function makeBackend(state: State): WasmBackend {
       const args = parts.map(([s, e]) => [pGo, pW, pGi, m.take(convWork(op, m, g, 1, algo)), s, e, algo]);
       m.commit();
       m.put(pW, f32(weight), n.weight);
-      runByUnits(m, Cmd.Conv2dBackwardInput, args, g, 4, pGo, f32(gradOut), n.out, pGi, f32(gradInput), n.input);
+      runByUnits(m, Cmd.Conv2dBackwardInput, args, g, pGo, f32(gradOut), n.out, pGi, f32(gradInput), n.input);
     },
 
     conv2dBackwardWeight(g, input, gradOut, gradWeight, gradBias = null) {
@@ -627,7 +628,7 @@ function makeBackend(state: State): WasmBackend {
       setConv(m.k, g);
       // the direct and Winograd kernels split the batch into chunks (see weightChunks), im2col
       // splits the taps; im2col also serves them when an input is not finite (decided once copied
-      // in; a chunk whose output gradient is not goes from Winograd to direct)
+      // in; a chunk holding a value Winograd cannot take goes direct)
       const algo = m.k.convAlgorithm(2, state.convPrefer);
       const direct = (algo === 1 || algo === 3) && n.out > 0;
       const chunks = direct ? m.k.weightChunks() : 0;
